@@ -1,0 +1,120 @@
+"""The ``portal`` command. Heavy imports (MkDocs) happen inside the commands that need them."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from generator.errors import ContentError, Problem, summary
+
+
+class ContentProblems(click.ClickException):
+    """Exit status 1 after the problems were printed."""
+
+    exit_code = 1
+
+    def show(self, file: object = None) -> None:  # the problems are already on stderr
+        click.echo(self.message, err=True)
+
+
+def _source_line(root: Path, problem: Problem) -> str | None:
+    if not problem.line:
+        return None
+    try:
+        text = (root / problem.path).read_text("utf-8-sig", errors="replace")
+    except OSError:
+        return None
+    lines = text.replace("\r\n", "\n").split("\n")
+    return lines[problem.line - 1] if 0 < problem.line <= len(lines) else None
+
+
+def report(root: Path, problems: list[Problem], files: int) -> None:
+    """Print every problem, located, then the one-line summary, on stderr."""
+    for problem in sorted(problems):
+        click.echo(problem.format(_source_line(root, problem)), err=True)
+    if problems:
+        click.echo(summary(problems, files), err=True)
+
+
+def _setup_logging(verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    logger = logging.getLogger("mkdocs")
+    logger.handlers[:] = [handler]
+    logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    logger.propagate = False
+
+
+@click.group()
+@click.option(
+    "--root", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True,
+    help="The repository root: the folder holding content/ and mkdocs.yml.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' own progress messages.")
+@click.version_option(package_name="advocacy-portal")
+@click.pass_context
+def main(ctx: click.Context, root: Path, verbose: bool) -> None:
+    """Advocacy Portal: turn content/ into a static training site."""
+    ctx.obj = root.resolve()
+    _setup_logging(verbose)
+
+
+@main.command()
+@click.pass_obj
+def validate(root: Path) -> None:
+    """Check all content; print every problem as path:line:col: message."""
+    from generator.validate import validate as run_validation
+
+    portal, problems = run_validation(root)
+    files = portal.files if portal else 0
+    report(root, problems.items, files)
+    if problems.errors:
+        raise ContentProblems(f"validation failed with {len(problems.errors)} error(s)")
+    if not problems.items:
+        click.echo(summary([], files), err=True)
+
+
+@main.command()
+@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to put the built site (default: site/ in the repository root).")
+@click.pass_obj
+def build(root: Path, site_dir: Path | None) -> None:
+    """Validate, generate and build the site; replace the site folder only on success."""
+    from generator.build import BuildFailed
+    from generator.build import build as run_build
+
+    try:
+        result = run_build(root, site_dir)
+    except ContentError as error:
+        report(root, error.problems, 0)
+        raise ContentProblems("build stopped: fix the content errors above; the previous site is untouched") \
+            from error
+    except BuildFailed as error:
+        raise click.ClickException(f"{error}\nThe previous site is untouched.") from error
+    click.echo(f"Built {result.pages} pages into {result.site_dir} in {result.seconds:.1f} s", err=True)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.pass_obj
+def serve(root: Path, host: str, port: int) -> None:
+    """Build, serve on localhost and rebuild on every change; a broken edit keeps the last good site."""
+    from generator.serve import serve as run_serve
+
+    run_serve(root, host, port)
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["lesson", "role", "path"]))
+@click.argument("item_id")
+@click.pass_obj
+def new(root: Path, kind: str, item_id: str) -> None:
+    """Write a valid, commented starting file for a new lesson, role or path."""
+    from generator.scaffold import write_new
+
+    path = write_new(root, kind, item_id)
+    click.echo(f"Wrote {path.relative_to(root).as_posix()}")

@@ -1,0 +1,81 @@
+"""Diagrams drawn at build time as SVG files, so that pages need no script or CDN to show them."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from typing import Any
+
+SEVERITY_COLOURS = {"low": "#2e7d32", "medium": "#8a6d00", "high": "#c2410c", "critical": "#b91c1c"}
+"""Severity stripes; each passes 4.5:1 against white, like the text beside it."""
+
+_ROW, _GAP, _BOX_H = 64, 16, 48
+_COLUMNS = (24, 244, 484, 724)
+_WIDTHS = (180, 200, 200, 200)
+
+
+def _fit(text: str, limit: int = 28) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _box(x: int, y: int, w: int, lines: list[str], *, stripe: str | None = None) -> str:
+    parts = [f'<rect x="{x}" y="{y}" width="{w}" height="{_BOX_H}" rx="6" fill="#ffffff" stroke="#455a64"/>']
+    if stripe:
+        parts.append(f'<rect x="{x}" y="{y}" width="6" height="{_BOX_H}" rx="2" fill="{stripe}"/>')
+    first = y + (_BOX_H // 2) - (8 * (len(lines) - 1)) + 5
+    for i, line in enumerate(lines):
+        weight = ' font-weight="600"' if i == 0 else ""
+        parts.append(
+            f'<text x="{x + 14}" y="{first + 16 * i}" font-size="13"{weight} fill="#1a1a1a">'
+            f"{html.escape(_fit(line))}</text>"
+        )
+    return "".join(parts)
+
+
+def _arrow(x1: int, y1: int, x2: int, y2: int) -> str:
+    mid = (x1 + x2) // 2
+    return (
+        f'<path d="M{x1},{y1} C{mid},{y1} {mid},{y2} {x2 - 6},{y2}" fill="none" stroke="#455a64" '
+        f'stroke-width="1.5" marker-end="url(#arrow)"/>'
+    )
+
+
+def negativity_flow(playbook: Any, portal: Any, t: Callable[..., str]) -> tuple[str, str, tuple[int, int]]:
+    """The response flow of a negativity playbook: (SVG text, text alternative, (width, height))."""
+    situations = playbook.situations
+    height = max(len(situations) * _ROW + _GAP, _ROW + _GAP)
+    width = _COLUMNS[-1] + _WIDTHS[-1] + 24
+
+    def role_title(role_id: str | None) -> str:
+        role = portal.roles.get(role_id) if role_id else None
+        return role.data.title if role else (role_id or "")
+
+    start_y = height // 2 - _BOX_H // 2
+    body = [_box(_COLUMNS[0], start_y, _WIDTHS[0], [t("neg_spotted")])]
+    alt_parts = []
+    for index, s in enumerate(situations):
+        y = _GAP // 2 + index * _ROW + (_ROW - _BOX_H) // 2
+        centre = y + _BOX_H // 2
+        body.append(_arrow(_COLUMNS[0] + _WIDTHS[0], start_y + _BOX_H // 2, _COLUMNS[1], centre))
+        body.append(_box(_COLUMNS[1], y, _WIDTHS[1], [s.name, t("severity_" + s.severity)],
+                         stripe=SEVERITY_COLOURS[s.severity]))
+        body.append(_arrow(_COLUMNS[1] + _WIDTHS[1], centre, _COLUMNS[2], centre))
+        respond = t("minutes", n=s.first_response_minutes)
+        body.append(_box(_COLUMNS[2], y, _WIDTHS[2], [f"{t('neg_first_response')} {respond}", role_title(s.owner)]))
+        alt = f"{s.name} ({t('severity_' + s.severity)}): {respond}, {role_title(s.owner)}"
+        if s.escalate_to:
+            body.append(_arrow(_COLUMNS[2] + _WIDTHS[2], centre, _COLUMNS[3], centre))
+            body.append(_box(_COLUMNS[3], y, _WIDTHS[3], [t("neg_escalate_to"), role_title(s.escalate_to)]))
+            alt += f" → {t('neg_escalate_to')} {role_title(s.escalate_to)}"
+        alt_parts.append(alt)
+    summary = "; ".join(alt_parts)
+    title = html.escape(t("neg_flow"))
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" role="img" aria-label="{title}" font-family="system-ui, sans-serif">'
+        f"<title>{title}</title><desc>{html.escape(summary)}</desc>"
+        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
+        'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#455a64"/></marker></defs>'
+        f'<rect width="{width}" height="{height}" fill="#f7f9fa"/>' + "".join(body) + "</svg>\n"
+    )
+    return svg, t("neg_flow_alt", summary=summary), (width, height)

@@ -1,0 +1,323 @@
+"""Read ``content/`` into a :class:`~generator.model.Portal`, one file at a time.
+
+Every problem is collected with its file, line and column; a file with an
+error is left out of the portal so that later checks do not trip over it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pydantic
+from pydantic import BaseModel
+
+from generator import schema
+from generator.errors import Problems
+from generator.model import Item, Lesson, Portal, fingerprint, page_slug
+from generator.yamlio import Document, YamlProblem, decode, parse, problem_from, split_front_matter
+
+M = TypeVar("M", bound=BaseModel)
+
+CONTENT_DIR = "content"
+SUFFIXES = {"roles": ".yml", "paths": ".yml", "playbooks": ".yml", "lessons": ".md"}
+
+
+def relative(path: Path, root: Path) -> str:
+    """``path`` relative to the repository root, with forward slashes, for messages."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_text(path: Path, root: Path, problems: Problems) -> str | None:
+    """A content file's text, or ``None`` after recording why it cannot be read."""
+    rel = relative(path, root)
+    if path.is_symlink():
+        problems.add(rel, 0, 0, "symbolic links are not allowed in content/", hint="copy the file in instead")
+        return None
+    try:
+        return decode(path.read_bytes())
+    except YamlProblem as exc:
+        problems.extend([problem_from(exc, rel)])
+    except OSError as exc:
+        problems.add(rel, 0, 0, f"cannot read file: {exc.strerror}")
+    return None
+
+
+def read_yaml(path: Path, root: Path, problems: Problems) -> Document | None:
+    text = read_text(path, root, problems)
+    if text is None:
+        return None
+    try:
+        return parse(text)
+    except YamlProblem as exc:
+        problems.extend([problem_from(exc, relative(path, root))])
+        return None
+
+
+def check_shape(model: type[M], doc: Document, rel: str, problems: Problems) -> M | None:
+    """Validate ``doc`` against ``model``; translate every schema error into a located problem."""
+    if not isinstance(doc.data, dict):
+        line, col = doc.value_at(())
+        problems.add(rel, line, col, f"expected a mapping of fields (key: value), got {_describe(doc.data)}")
+        return None
+    try:
+        return model.model_validate(doc.data)
+    except pydantic.ValidationError as error:
+        for detail in error.errors(include_url=False):
+            line, col, message, hint = _explain(model, doc, detail)
+            problems.add(rel, line, col, message, hint=hint)
+        return None
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return f"the text {str(value)[:40]!r}"
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    parts = []
+    for part in loc:
+        if isinstance(part, int):
+            parts.append(f"[{part + 1}]")
+        else:
+            parts.append(("." if parts else "") + str(part))
+    return "".join(parts) or "file"
+
+
+def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The model class that holds the field at ``loc`` (for suggesting names)."""
+    current: Any = model
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(part, int):
+            args = [a for a in typing.get_args(current) if a is not type(None)]
+            current = args[0] if args else None
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        field = current.model_fields.get(part)
+        if field is None:
+            return None
+        current = field.annotation
+    current = _unwrap(current)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap(annotation: Any) -> Any:
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(args) != 1:
+                return annotation
+            annotation = args[0]
+        else:
+            return annotation
+
+
+def closest(name: str, candidates: typing.Iterable[str]) -> str | None:
+    """The candidate nearest to a misspelt ``name``, if any is near."""
+    matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def _explain(model: type[BaseModel], doc: Document, detail: Any) -> tuple[int, int, str, str | None]:
+    loc = tuple(detail["loc"])
+    kind = detail["type"]
+    ctx = detail.get("ctx") or {}
+    field = _field_name(loc)
+    given = detail.get("input")
+    hint = None
+    if kind == "missing":
+        line, col = doc.value_at(loc[:-1])
+        return line, col, f"missing required field `{loc[-1]}`", None
+    if kind == "extra_forbidden":
+        line, col = doc.where(loc)
+        owner = _model_at(model, loc[:-1])
+        known = list(owner.model_fields) if owner else []
+        guess = closest(str(loc[-1]), known)
+        message = f"unknown field `{loc[-1]}`"
+        if guess:
+            message += f"; did you mean `{guess}`?"
+        elif known:
+            hint = "allowed here: " + ", ".join(known)
+        return line, col, message, hint
+    line, col = doc.value_at(loc)
+    if kind == "value_error":
+        message = str(ctx.get("error", detail["msg"]))
+    elif kind in ("string_too_short", "string_pattern_mismatch") and isinstance(given, str) and not given.strip():
+        message = "must not be empty"
+    elif kind == "string_too_short":
+        message = f"is too short (at least {ctx.get('min_length')} characters)"
+    elif kind == "string_too_long":
+        message = f"is too long ({len(given)} characters; at most {ctx.get('max_length')})"
+    elif kind == "string_pattern_mismatch":
+        message = f"{given!r} is not in the expected form"
+        hint = _pattern_hint(str(ctx.get("pattern", "")))
+    elif kind in ("greater_than_equal", "greater_than"):
+        message = f"must be at least {ctx.get('ge', ctx.get('gt'))}, got {given}"
+    elif kind in ("less_than_equal", "less_than"):
+        message = f"must be at most {ctx.get('le', ctx.get('lt'))}, got {given}"
+    elif kind == "too_short":
+        message = f"needs at least {ctx.get('min_length')} item(s)"
+    elif kind == "too_long":
+        message = f"has too many items (at most {ctx.get('max_length')})"
+    elif kind == "literal_error":
+        message = f"must be one of {ctx.get('expected')}, got {given!r}"
+    elif kind == "list_type":
+        message = f"expected a list (lines starting with '- '), got {_describe(given)}"
+    elif kind in ("model_type", "dict_type", "model_attributes_type"):
+        message = f"expected a mapping of fields (key: value), got {_describe(given)}"
+    elif kind == "string_type":
+        message = f"expected text, got {_describe(given)}"
+    else:
+        message = detail["msg"][0].lower() + detail["msg"][1:]
+    return line, col, f"`{field}` {message}", hint
+
+
+def _pattern_hint(pattern: str) -> str | None:
+    if pattern.startswith("^https"):
+        return "use an https:// address"
+    if "a-z0-9" in pattern:
+        return "use lowercase letters, digits and hyphens, e.g. customer-complaint"
+    if pattern.startswith("^#"):
+        return "a hashtag is # followed by letters or digits, e.g. #JuaTeam"
+    return None
+
+
+def load_portal(root: Path) -> tuple[Portal | None, Problems]:
+    """Read and check every file of ``root/content`` on its own (cross-file checks come later)."""
+    problems = Problems()
+    content = root / CONTENT_DIR
+    if not content.is_dir():
+        problems.add(CONTENT_DIR, 0, 0, "no content/ folder here", hint="run portal in the repository root")
+        return None, problems
+    for entry in sorted(content.rglob("*")):
+        if entry.is_symlink():
+            problems.add(
+                relative(entry, root), 0, 0, "symbolic links are not allowed in content/", hint="copy it in instead"
+            )
+    config_path = content / "portal.yml"
+    files = 0
+    config = config_doc = None
+    if not config_path.exists():
+        problems.add(relative(config_path, root), 0, 0, "missing: every portal needs content/portal.yml")
+    elif not config_path.is_symlink():
+        files += 1
+        config_doc = read_yaml(config_path, root, problems)
+        if config_doc is not None:
+            config = check_shape(schema.PortalConfig, config_doc, relative(config_path, root), problems)
+    portal = Portal(root, config, config_doc) if config and config_doc else None  # type: ignore[arg-type]
+    found: dict[str, dict[str, Any]] = {kind: {} for kind in SUFFIXES}
+    for kind, suffix in SUFFIXES.items():
+        folder = content / kind
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
+            if path.is_symlink() or path.name.startswith("."):
+                continue
+            rel = relative(path, root)
+            if path.is_dir():
+                problems.add(rel, 0, 0, f"folders are not read inside content/{kind}/", severity="warning")
+                continue
+            if path.suffix != suffix:
+                problems.add(
+                    rel, 0, 0, f"not a {suffix} file; it is ignored", severity="warning",
+                    hint=f"files in content/{kind}/ end in {suffix}",
+                )
+                continue
+            files += 1
+            item = _load_item(kind, path, root, problems)
+            if item is not None:
+                found[kind][item.id] = item
+    if portal is None:
+        return None, problems
+    portal.files = files
+    portal.roles, portal.paths = found["roles"], found["paths"]
+    portal.lessons, portal.playbooks = found["lessons"], found["playbooks"]
+    return portal, problems
+
+
+def _load_item(kind: str, path: Path, root: Path, problems: Problems) -> Item[Any] | None:
+    rel = relative(path, root)
+    item_id = path.stem
+    if kind == "lessons":
+        return _load_lesson(path, root, problems)
+    doc = read_yaml(path, root, problems)
+    if doc is None:
+        return None
+    if kind == "roles":
+        data: Any = check_shape(schema.Role, doc, rel, problems)
+    elif kind == "paths":
+        data = check_shape(schema.LearningPath, doc, rel, problems)
+    else:
+        data = _check_playbook(doc, rel, root, problems)
+    if data is None:
+        return None
+    return Item(item_id, data, rel, doc, page_slug(item_id))
+
+
+def _check_playbook(doc: Document, rel: str, root: Path, problems: Problems) -> schema.PlaybookBase | None:
+    if not isinstance(doc.data, dict):
+        return check_shape(schema.CustomPlaybook, doc, rel, problems)
+    kind = doc.data.get("kind")
+    if not isinstance(kind, str) or not kind:
+        line, col = doc.value_at(())
+        problems.add(
+            rel, line, col, "missing required field `kind`",
+            hint="one of " + ", ".join(schema.BUILTIN_PLAYBOOKS) + ", or a kind with a template in overrides/",
+        )
+        return None
+    model = schema.BUILTIN_PLAYBOOKS.get(kind)
+    if model is not None:
+        return check_shape(model, doc, rel, problems)
+    from generator.render import custom_playbook_template  # local: rendering is not needed to load
+
+    if custom_playbook_template(root, kind) is None:
+        line, col = doc.value_at(("kind",))
+        guess = closest(kind, schema.BUILTIN_PLAYBOOKS)
+        message = f"unknown playbook kind `{kind}`" + (f"; did you mean `{guess}`?" if guess else "")
+        problems.add(
+            rel, line, col, message,
+            hint=f"built-in kinds: {', '.join(schema.BUILTIN_PLAYBOOKS)}; "
+            f"a new kind needs overrides/portal/playbooks/{kind}.md.j2",
+        )
+        return None
+    return check_shape(schema.CustomPlaybook, doc, rel, problems)
+
+
+def _load_lesson(path: Path, root: Path, problems: Problems) -> Lesson | None:
+    rel = relative(path, root)
+    text = read_text(path, root, problems)
+    if text is None:
+        return None
+    try:
+        front, body, body_line = split_front_matter(text)
+        doc = parse(front, line_offset=1)
+    except YamlProblem as exc:
+        problems.extend([problem_from(exc, rel)])
+        return None
+    meta = check_shape(schema.LessonMeta, doc, rel, problems)
+    if meta is None:
+        return None
+    if not body.strip():
+        problems.add(rel, body_line, 1, "the lesson has no text below its front matter")
+        return None
+    item_id = path.stem
+    return Lesson(
+        item_id, meta, rel, doc, page_slug(item_id),
+        body=body, body_line=body_line, fingerprint=fingerprint(front, body),
+    )

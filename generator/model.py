@@ -1,0 +1,128 @@
+"""The portal as plain data: what was read from ``content/``, with where it came from.
+
+Nothing here knows about MkDocs. The loader fills a :class:`Portal`; the
+checks, the renderer and the reports read it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+import unicodedata
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from generator import schema
+from generator.yamlio import Document
+
+T = TypeVar("T")
+
+KINDS = ("roles", "paths", "lessons", "playbooks")
+"""Folders of ``content/`` that hold one item per file; the folder is also the URL prefix."""
+
+
+@dataclasses.dataclass
+class Item(Generic[T]):
+    """One content file: its id (the file name without extension) and its checked data."""
+
+    id: str
+    data: T
+    source: str
+    """Path relative to the repository root, with forward slashes."""
+    doc: Document
+    """Where each key and value stands in the source, for located messages."""
+    slug: str = ""
+    """The URL-safe name of the generated page (set by the loader)."""
+
+    def where(self, *loc: int | str) -> tuple[int, int]:
+        return self.doc.where(loc)
+
+    def value_at(self, *loc: int | str) -> tuple[int, int]:
+        return self.doc.value_at(loc)
+
+
+@dataclasses.dataclass
+class Lesson(Item[schema.LessonMeta]):
+    """A lesson: front matter plus a Markdown body."""
+
+    body: str = ""
+    body_line: int = 1
+    """Line of the source file on which the body starts."""
+    fingerprint: str = ""
+    """Short hash of the lesson's text; the browser uses it to notice a lesson changed after completion."""
+
+
+@dataclasses.dataclass
+class Portal:
+    """Everything in ``content/``, checked one file at a time."""
+
+    root: Path
+    """The repository root (the folder that holds ``content/``)."""
+    config: schema.PortalConfig
+    config_doc: Document
+    roles: dict[str, Item[schema.Role]] = dataclasses.field(default_factory=dict)
+    paths: dict[str, Item[schema.LearningPath]] = dataclasses.field(default_factory=dict)
+    lessons: dict[str, Lesson] = dataclasses.field(default_factory=dict)
+    playbooks: dict[str, Item[schema.PlaybookBase]] = dataclasses.field(default_factory=dict)
+    files: int = 0
+    """How many content files were read."""
+
+    def roles_by_level(self) -> list[Item[schema.Role]]:
+        """Roles from the first rung of the ladder to the top, then by title."""
+        return sorted(self.roles.values(), key=lambda r: (r.data.level, r.data.title.casefold()))
+
+    def paths_of_role(self, role: Item[schema.Role]) -> list[Item[schema.LearningPath]]:
+        return [self.paths[p] for p in role.data.paths if p in self.paths]
+
+    def paths_with_lesson(self, lesson_id: str) -> list[Item[schema.LearningPath]]:
+        return [p for p in self.paths.values() if any(s.lesson == lesson_id for s in p.data.steps)]
+
+    def roles_with_path(self, path_id: str) -> list[Item[schema.Role]]:
+        return [r for r in self.roles_by_level() if path_id in r.data.paths]
+
+    def role_lessons(self, role: Item[schema.Role]) -> dict[str, schema.Step]:
+        """The lessons a role must take, each with its earliest step over the role's paths."""
+        lessons: dict[str, schema.Step] = {}
+        for path in self.paths_of_role(role):
+            for step in path.data.steps:
+                known = lessons.get(step.lesson)
+                if known is None or (step.required, -step.due_day) > (known.required, -known.due_day):
+                    lessons[step.lesson] = step
+        return lessons
+
+    def path_minutes(self, path: Item[schema.LearningPath], *, required_only: bool = False) -> int:
+        return sum(
+            self.lessons[s.lesson].data.minutes
+            for s in path.data.steps
+            if s.lesson in self.lessons and (s.required or not required_only)
+        )
+
+    def role_minutes(self, role: Item[schema.Role]) -> int:
+        """Minutes of every lesson the role is assigned, each counted once."""
+        return sum(self.lessons[i].data.minutes for i in self.role_lessons(role) if i in self.lessons)
+
+
+def slugify(text: str) -> str:
+    """A lowercase ASCII name for URLs; empty when nothing Latin is left (see :func:`page_slug`)."""
+    folded = unicodedata.normalize("NFKD", text)
+    ascii_only = folded.encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_only).strip("-")
+
+
+def page_slug(item_id: str) -> str:
+    """The stable URL name of an item: its slug, or a hash of its id when the id is not Latin."""
+    slug = slugify(item_id)
+    if slug:
+        return slug
+    digest = hashlib.sha256(unicodedata.normalize("NFC", item_id).encode("utf-8")).hexdigest()
+    return f"id-{digest[:10]}"
+
+
+def fingerprint(*parts: str) -> str:
+    """A short, stable hash of text."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\x00")
+    return digest.hexdigest()[:12]

@@ -1,0 +1,77 @@
+"""The MkDocs adapter: ``mkdocs build``/``serve`` in the repository root get the portal.
+
+With ``compiled: false`` (the repository's own ``mkdocs.yml``) the plugin
+compiles ``content/`` into generated pages before MkDocs reads its docs
+folder. With ``compiled: true`` (the projects that ``portal build`` writes)
+it only sanitizes rendered HTML. Either way the core stays free of MkDocs.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+
+from generator.sanitize import sanitize
+
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+
+
+class PortalPluginConfig(Config):
+    compiled = c.Type(bool, default=False)
+    """True in projects written by `portal build`: the pages are already generated."""
+    content_root = c.Optional(c.Type(str))
+    """The folder holding `content/`; by default the folder of mkdocs.yml."""
+
+
+class PortalPlugin(BasePlugin[PortalPluginConfig]):
+    """Compiles content/ into pages (unless compiled) and sanitizes every page's HTML."""
+
+    def _root(self, config: Any) -> Path:
+        if self.config.content_root:
+            return Path(self.config.content_root).resolve()
+        return Path(config.config_file_path or ".").resolve().parent
+
+    def on_config(self, config: Any) -> Any:
+        if self.config.compiled:
+            return config
+        from generator.project import GENERATED_DIR, mkdocs_config, read_theme_config, write_docs
+        from generator.render import Renderer
+        from generator.validate import validate
+
+        root = self._root(config)
+        portal, problems = validate(root)
+        for problem in problems.items:
+            (log.error if problem.severity == "error" else log.warning)(problem.format())
+        if portal is None or problems.errors:
+            raise PluginError(f"{len(problems.errors)} error(s) in content/; the site was not rebuilt")
+        renderer = Renderer(portal)
+        docs_dir = root / GENERATED_DIR / "docs"
+        write_docs(renderer.render(), docs_dir)
+        derived = mkdocs_config(
+            portal, read_theme_config(root), renderer, docs_dir=docs_dir, site_dir=Path(config.site_dir)
+        )
+        config.docs_dir = str(docs_dir)
+        config.site_name = derived["site_name"]
+        config.copyright = derived["copyright"]
+        config.nav = derived["nav"]
+        config.theme["language"] = renderer.language
+        from pathspec.gitignore import GitIgnoreSpec
+
+        config.not_in_nav = GitIgnoreSpec.from_lines(derived["not_in_nav"].splitlines())
+        self._content_dirs = [root / "content", root / "overrides"]
+        return config
+
+    def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
+        for folder in getattr(self, "_content_dirs", []):
+            if folder.is_dir():
+                server.watch(str(folder))
+        return server
+
+    def on_page_content(self, html: str, **kwargs: Any) -> str:
+        return sanitize(html)

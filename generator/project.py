@@ -1,0 +1,119 @@
+"""Write a checked portal out as a plain MkDocs project: a docs folder and a config.
+
+The project runs unchanged on MkDocs 1.6 (and its drop-in forks); the only
+plugin it names, ``advocacy-portal`` with ``compiled: true``, sanitizes the
+rendered HTML as a second layer and can be dropped by an engine without
+plugins.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import shutil
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.model import Portal
+from generator.render import Renderer
+
+ASSETS = Path(__file__).parent / "assets"
+PLUGIN_NAME = "advocacy-portal"
+GENERATED_DIR = ".portal"
+"""Below the repository root: generated docs for ``mkdocs build``/``serve`` (ignored by git)."""
+
+
+def read_theme_config(root: Path) -> dict[str, Any]:
+    """The repository's ``mkdocs.yml``, read without the unsafe loader MkDocs itself uses."""
+    path = root / "mkdocs.yml"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: the repository needs an mkdocs.yml (theme and Markdown settings)")
+    data = yaml.safe_load(path.read_text("utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a mapping of settings")
+    return data
+
+
+def site_name(portal: Portal) -> str:
+    """The header title; escaped because the theme prints it as HTML."""
+    return html.escape(f"{portal.config.organisation} · {portal.config.program}", quote=False)
+
+
+def mkdocs_config(
+    portal: Portal, base: dict[str, Any], renderer: Renderer, *, docs_dir: Path, site_dir: Path
+) -> dict[str, Any]:
+    """The MkDocs config for one language: the repository's settings plus what content decides."""
+    config = copy.deepcopy(base)
+    config.update(
+        site_name=site_name(portal),
+        docs_dir=str(docs_dir),
+        site_dir=str(site_dir),
+        nav=renderer.nav(),
+        not_in_nav="/lessons/*.md\n/playbooks/*.svg\n",
+        copyright=html.escape(portal.config.organisation, quote=False),
+        strict=True,
+    )
+    theme = dict(config.get("theme") or {"name": "material"})
+    custom_dir = theme.get("custom_dir")
+    if custom_dir:
+        theme["custom_dir"] = str((portal.root / custom_dir).resolve())
+    theme["language"] = renderer.language
+    config["theme"] = theme
+    plugins = []
+    for entry in config.get("plugins") or ["search"]:
+        name = entry if isinstance(entry, str) else next(iter(entry))
+        options = {} if isinstance(entry, str) else dict(entry[name] or {})
+        if name == PLUGIN_NAME:
+            options["compiled"] = True
+        plugins.append({name: options} if options else name)
+    config["plugins"] = plugins
+    return config
+
+
+def write_if_changed(path: Path, content: str | bytes) -> bool:
+    """Write ``content`` unless the file already holds it (keeps mtimes for incremental builds)."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        if path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+    return True
+
+
+def write_docs(pages: dict[str, str], docs_dir: Path) -> None:
+    """Make ``docs_dir`` hold exactly ``pages`` and the portal's assets; remove anything else."""
+    wanted: dict[str, str | bytes] = dict(pages)
+    for asset in sorted(ASSETS.rglob("*")):
+        if asset.is_file():
+            wanted[f"assets/{asset.relative_to(ASSETS).as_posix()}"] = asset.read_bytes()
+    for rel, content in wanted.items():
+        write_if_changed(docs_dir / rel, content)
+    for existing in sorted(docs_dir.rglob("*"), reverse=True):
+        rel = existing.relative_to(docs_dir).as_posix()
+        if existing.is_file() and rel not in wanted:
+            existing.unlink()
+        elif existing.is_dir() and not any(existing.iterdir()):
+            existing.rmdir()
+
+
+def write_project(portal: Portal, project_dir: Path, site_dir: Path, language: str | None = None) -> Path:
+    """Write docs and ``mkdocs.yml`` for one language into ``project_dir``; returns the config path."""
+    renderer = Renderer(portal, language)
+    docs_dir = project_dir / "docs"
+    write_docs(renderer.render(), docs_dir)
+    config = mkdocs_config(portal, read_theme_config(portal.root), renderer, docs_dir=docs_dir, site_dir=site_dir)
+    config_path = project_dir / "mkdocs.yml"
+    header = "# Written by `portal build` from content/ and the repository's mkdocs.yml. Do not edit.\n"
+    write_if_changed(config_path, header + yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
+    return config_path
+
+
+def clean(path: Path) -> None:
+    if path.exists():
+        shutil.rmtree(path)

@@ -1,0 +1,327 @@
+"""Turn a checked :class:`~generator.model.Portal` into the pages of a documentation site.
+
+``render(portal)`` returns ``{docs path: Markdown text}``; nothing here knows
+about MkDocs beyond writing Markdown that any MkDocs-like engine reads.
+
+Every value from content is escaped where it lands: the template
+environment's *finalizer* escapes each ``{{ value }}`` for Markdown and HTML
+unless it is already :class:`~markupsafe.Markup`, and the ``h`` filter escapes
+for HTML blocks (where Markdown is not parsed). Fields that *are* Markdown
+(a lesson body, a role's ``social_media``) pass through ``md``; the checks
+have refused unsafe HTML in them and the built page is sanitized again.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import posixpath
+import re
+from collections.abc import Callable
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+from markupsafe import Markup
+
+from generator import diagram, markup
+from generator.model import Item, Lesson, Portal
+
+TEMPLATES = Path(__file__).parent / "templates"
+MESSAGES = Path(__file__).parent / "messages"
+USER_TEMPLATES = Path("overrides") / "portal"
+"""Below the repository root: templates here are searched before the built-in ones."""
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+
+
+def md_text(value: Any) -> Markup:
+    """Plain text made safe for a Markdown line: HTML-escaped and Markdown punctuation escaped."""
+    text = " ".join(str(value).split())
+    return Markup(_MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False)))
+
+
+def html_text(value: Any) -> Markup:
+    """Plain text made safe inside an HTML block or attribute."""
+    return Markup(html.escape(" ".join(str(value).split()), quote=True))
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, Markup) or value is None:
+        return "" if value is None else value
+    return md_text(value)
+
+
+def custom_playbook_template(root: Path, kind: str) -> Path | None:
+    """The user's template for a playbook kind that is not built in, if there is one."""
+    candidate = root / USER_TEMPLATES / "playbooks" / f"{kind}.md.j2"
+    return candidate if candidate.is_file() else None
+
+
+def page_url(docs_path: str) -> str:
+    """The URL (relative to the site root) MkDocs gives a page, with directory URLs."""
+    if docs_path == "index.md":
+        return ""
+    if docs_path.endswith("/index.md"):
+        return docs_path[: -len("index.md")]
+    return docs_path[: -len(".md")] + "/"
+
+
+def relative_href(from_docs: str, to_docs: str, anchor: str = "") -> str:
+    """A relative URL from one page to another, for raw HTML (MkDocs does not rewrite those)."""
+    start = page_url(from_docs) or "."
+    target = page_url(to_docs) or "."
+    href = posixpath.relpath(target, start.rstrip("/") or ".")
+    href = "./" if href == "." else href + "/"
+    return href + (f"#{anchor}" if anchor else "")
+
+
+def relative_file(from_docs: str, file: str) -> str:
+    """A relative URL from a page to a file that is not a page (an image, a download)."""
+    return posixpath.relpath(file, (page_url(from_docs) or ".").rstrip("/") or ".")
+
+
+def relative_md(from_docs: str, to_docs: str, anchor: str = "") -> str:
+    """A relative link between two Markdown sources, which MkDocs checks and rewrites."""
+    href = posixpath.relpath(to_docs, posixpath.dirname(from_docs) or ".")
+    return href + (f"#{anchor}" if anchor else "")
+
+
+class Messages:
+    """The portal's own interface strings for one language (English fills any gap)."""
+
+    def __init__(self, language: str, extra_dirs: list[Path] | None = None) -> None:
+        self.language = language
+        self.strings: dict[str, str] = {}
+        for folder in [MESSAGES, *(extra_dirs or [])]:
+            for lang in ("en", language):
+                path = folder / f"{lang}.yml"
+                if path.is_file():
+                    self.strings.update(yaml.safe_load(path.read_text("utf-8")) or {})
+
+    def __call__(self, key: str, **values: Any) -> str:
+        try:
+            text = self.strings[key]
+        except KeyError:
+            raise KeyError(f"no interface string {key!r}") from None
+        return text.format(**values) if values else text
+
+
+class Renderer:
+    """One Jinja environment for a portal and a language; user templates win over built-in ones."""
+
+    def __init__(self, portal: Portal, language: str | None = None) -> None:
+        self.portal = portal
+        self.language = language or portal.config.default_language
+        user_dir = portal.root / USER_TEMPLATES
+        loaders: list[jinja2.BaseLoader] = []
+        if user_dir.is_dir():
+            loaders.append(jinja2.FileSystemLoader(str(user_dir)))
+        loaders.append(jinja2.FileSystemLoader(str(TEMPLATES)))
+        self.env = jinja2.Environment(
+            loader=jinja2.ChoiceLoader(loaders),
+            autoescape=False,
+            finalize=_finalize,
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.t = Messages(self.language, [user_dir / "messages"] if user_dir.is_dir() else [])
+        self.env.filters.update(h=html_text, md=lambda v: Markup(str(v)), text=md_text, tojson=_tojson)
+        self.env.globals.update(t=self.t, portal=portal, config=portal.config)
+
+    # --- where things are --------------------------------------------------------------------
+
+    @staticmethod
+    def docs_path(kind: str, item: Item[Any]) -> str:
+        return f"{kind}/{item.slug}.md"
+
+    def source_resolver(self, lesson: Lesson) -> Callable[[str], str | None]:
+        """Map a link written in a lesson source to the generated page it means (None: leave it)."""
+        here = self.docs_path("lessons", lesson)
+
+        def resolve(target: str) -> str | None:
+            found = resolve_source_link(self.portal, target)
+            if found is None:
+                return None
+            kind, item, anchor = found
+            if kind == "self":
+                return None
+            return relative_md(here, self.docs_path(kind, item), anchor)
+
+        return resolve
+
+    def edit_url(self, source: str) -> str | None:
+        repo = self.portal.config.repository
+        if repo is None:
+            return None
+        tail = repo.edit_path.format(branch=repo.branch, path=source)
+        return repo.url.rstrip("/") + "/" + tail
+
+    # --- pages -------------------------------------------------------------------------------
+
+    def page(self, template: str, docs_path: str, meta: dict[str, Any], **context: Any) -> str:
+        def link(to: str, anchor: str = "") -> Markup:
+            return Markup(relative_md(docs_path, to, anchor))
+
+        def href(to: str, anchor: str = "") -> Markup:
+            return Markup(html.escape(relative_href(docs_path, to, anchor), quote=True))
+
+        def path_lessons(path: Item[Any]) -> list[dict[str, Any]]:
+            return [
+                {
+                    "id": step.lesson,
+                    "title": self.portal.lessons[step.lesson].data.title,
+                    "minutes": self.portal.lessons[step.lesson].data.minutes,
+                    "fingerprint": self.portal.lessons[step.lesson].fingerprint,
+                    "required": step.required,
+                    "due_day": step.due_day,
+                    "url": relative_href(docs_path, self.docs_path("lessons", self.portal.lessons[step.lesson])),
+                }
+                for step in path.data.steps
+            ]
+
+        body = self.env.get_template(template).render(
+            here=docs_path, link=link, href=href, docs=self.docs_path, path_lessons=path_lessons, **context
+        )
+        front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
+        return f"---\n{front}---\n\n{body.strip()}\n"
+
+    def meta(self, title: str, kind: str, item_id: str = "", source: str | None = None) -> dict[str, Any]:
+        # The theme prints page titles (head, header, navigation) without escaping them.
+        meta: dict[str, Any] = {"title": html.escape(title, quote=False), "portal_kind": kind}
+        if item_id:
+            meta["portal_id"] = item_id
+        if source:
+            meta["portal_source"] = source
+            edit = self.edit_url(source)
+            if edit:
+                meta["edit_url"] = edit
+        return meta
+
+    @cached_property
+    def lesson_steps(self) -> dict[str, list[tuple[Item[Any], int]]]:
+        """For each lesson, the paths it is in and its index in each."""
+        index: dict[str, list[tuple[Item[Any], int]]] = {}
+        for path in self.portal.paths.values():
+            for number, step in enumerate(path.data.steps):
+                index.setdefault(step.lesson, []).append((path, number))
+        return index
+
+    def render(self) -> dict[str, str]:
+        """Every page of the portal as ``{docs path: text}`` (Markdown pages, and SVG diagrams)."""
+        portal = self.portal
+        pages: dict[str, str] = {}
+        pages["index.md"] = self.page(
+            "home.md.j2", "index.md", {**self.meta(portal.config.program, "home"), "hide": ["toc"]},
+        )
+        pages["roles/index.md"] = self.page("roles.md.j2", "roles/index.md", self.meta(self.t("roles_title"), "roles"))
+        pages["paths/index.md"] = self.page("paths.md.j2", "paths/index.md", self.meta(self.t("paths_title"), "paths"))
+        pages["lessons/index.md"] = self.page(
+            "lessons.md.j2", "lessons/index.md", self.meta(self.t("lessons_title"), "lessons")
+        )
+        pages["playbooks/index.md"] = self.page(
+            "playbooks.md.j2", "playbooks/index.md", self.meta(self.t("playbooks_title"), "playbooks")
+        )
+        pages["overview.md"] = self.page(
+            "overview.md.j2", "overview.md", {**self.meta(self.t("overview_title"), "overview"), "hide": ["toc"]}
+        )
+        for role in portal.roles.values():
+            path = self.docs_path("roles", role)
+            pages[path] = self.page(
+                "role.md.j2", path, self.meta(role.data.title, "role", role.id, role.source), role=role
+            )
+        for learning_path in portal.paths.values():
+            path = self.docs_path("paths", learning_path)
+            pages[path] = self.page(
+                "path.md.j2", path,
+                self.meta(learning_path.data.title, "path", learning_path.id, learning_path.source),
+                path=learning_path,
+            )
+        for lesson in portal.lessons.values():
+            path = self.docs_path("lessons", lesson)
+            body = markup.rewrite_links(lesson.body, self.source_resolver(lesson))
+            meta = self.meta(lesson.data.title, "lesson", lesson.id, lesson.source)
+            meta["portal_fingerprint"] = lesson.fingerprint
+            pages[path] = self.page(
+                "lesson.md.j2", path, meta, lesson=lesson, body=Markup(body),
+                steps=self.lesson_steps.get(lesson.id, []),
+            )
+        for playbook in portal.playbooks.values():
+            path = self.docs_path("playbooks", playbook)
+            kind = playbook.data.kind  # type: ignore[attr-defined]
+            template = f"playbooks/{kind}.md.j2"
+            extra: dict[str, Any] = {}
+            if kind == "negativity":
+                svg, alt, size = diagram.negativity_flow(playbook.data, portal, self.t)
+                svg_path = f"playbooks/{playbook.slug}-flow.svg"
+                pages[svg_path] = svg
+                extra.update(flow_src=relative_file(path, svg_path), flow_alt=alt, flow_size=size)
+            pages[path] = self.page(
+                template, path, self.meta(playbook.data.title, "playbook", playbook.id, playbook.source),
+                playbook=playbook, data=playbook.data, **extra,
+            )
+        return pages
+
+    def nav(self) -> list[Any]:
+        """A small global navigation: sections for roles, paths and playbooks; lessons stay off it."""
+        portal = self.portal
+        label = _nav_label
+        return [
+            {label(portal.config.program): "index.md"},
+            {label(self.t("roles_title")): [
+                "roles/index.md", *[self.docs_path("roles", r) for r in portal.roles_by_level()]
+            ]},
+            {label(self.t("paths_title")): [
+                "paths/index.md", *[self.docs_path("paths", p) for p in portal.paths.values()]
+            ]},
+            {label(self.t("playbooks_title")): [
+                "playbooks/index.md", *[self.docs_path("playbooks", p) for p in portal.playbooks.values()]
+            ]},
+            {label(self.t("lessons_title")): "lessons/index.md"},
+            {label(self.t("overview_title")): "overview.md"},
+        ]
+
+
+def _nav_label(text: str) -> str:
+    """Navigation labels reach the theme's HTML unescaped."""
+    return html.escape(text, quote=False)
+
+
+def _tojson(value: Any) -> Markup:
+    return Markup(html.escape(json.dumps(value, ensure_ascii=False, sort_keys=True), quote=True))
+
+
+def resolve_source_link(portal: Portal, target: str) -> tuple[str, Any, str] | None:
+    """What a link in a lesson source points to: (kind, item, anchor), or None if not content.
+
+    Targets are relative to ``content/lessons/``: ``other.md``, ``../playbooks/tone.yml#x``.
+    ``("self", None, anchor)`` is an in-page anchor. External URLs give None.
+    """
+    if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", target) or target.startswith("//"):
+        return None
+    path, _, anchor = target.partition("#")
+    if not path:
+        return ("self", None, anchor)
+    if path.startswith("/"):
+        return None
+    joined = posixpath.normpath(posixpath.join("lessons", path))
+    kind, _, name = joined.partition("/")
+    if "/" in name:
+        return None
+    stem, dot, suffix = name.rpartition(".")
+    items: dict[str, Any] = {
+        "lessons": portal.lessons, "roles": portal.roles, "paths": portal.paths, "playbooks": portal.playbooks,
+    }.get(kind, {})
+    expected = ".md" if kind == "lessons" else ".yml"
+    if not dot or "." + suffix != expected or stem not in items:
+        return None
+    return (kind, items[stem], anchor)
+
+
+def render(portal: Portal, language: str | None = None) -> dict[str, str]:
+    """Every page of ``portal`` in ``language`` as ``{docs path: Markdown}``."""
+    return Renderer(portal, language).render()

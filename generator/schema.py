@@ -1,0 +1,365 @@
+"""The shape of every content file, as pydantic models.
+
+These models are the single source of truth for what an editor may write:
+the validator checks files against them, the JSON Schemas that editors'
+tools use are exported from them, and every field carries a description
+that ends up as hover help in the editor.
+
+Scalars arrive from :mod:`generator.yamlio` as text (YAML 1.2 rules, no
+implicit booleans or dates), so the number, boolean and date types below
+accept the text form and say what they expected when it does not fit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+
+# --- scalar types that read YAML 1.2 text -------------------------------------------------
+
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+
+
+def _yaml_int(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("expected a whole number, not true/false")
+    if isinstance(value, str):
+        if not _INT.match(value.strip()):
+            raise ValueError(f"expected a whole number, got {value!r}")
+        return int(value.strip())
+    return value
+
+
+def _yaml_bool(value: Any) -> Any:
+    if isinstance(value, str):
+        text = value.strip()
+        if text in ("true", "True", "TRUE"):
+            return True
+        if text in ("false", "False", "FALSE"):
+            return False
+        raise ValueError(f"expected true or false, got {value!r}")
+    return value
+
+
+def _yaml_date(value: Any) -> Any:
+    if isinstance(value, str):
+        text = value.strip()
+        if not _DATE.match(text):
+            raise ValueError(f"expected a date written YYYY-MM-DD, got {value!r}")
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError as error:
+            raise ValueError(f"{text!r} is not a real date ({error})") from None
+    return value
+
+
+Int = Annotated[int, BeforeValidator(_yaml_int)]
+Bool = Annotated[bool, BeforeValidator(_yaml_bool)]
+Date = Annotated[dt.date, BeforeValidator(_yaml_date), PlainSerializer(lambda d: d.isoformat())]
+
+Title = Annotated[
+    str,
+    Field(min_length=1, max_length=120, pattern=r"\S", description="A short title, 1 to 120 characters."),
+]
+Text = Annotated[str, Field(min_length=1, max_length=4000, pattern=r"\S")]
+LongText = Annotated[str, Field(min_length=1, max_length=20000, pattern=r"\S")]
+Ref = Annotated[str, Field(min_length=1, max_length=80)]
+Minutes = Annotated[Int, Field(ge=1, le=600)]
+DueDay = Annotated[Int, Field(ge=0, le=730)]
+
+
+class Model(BaseModel):
+    """Base of every content model: unknown fields are errors, values are not coerced silently."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False, frozen=True)
+
+
+# --- portal.yml -------------------------------------------------------------------------------
+
+
+class Contact(Model):
+    """A person or team employees can reach."""
+
+    name: Title = Field(description="Who this is, as employees know them (a team or a role).")
+    email: str | None = Field(default=None, max_length=200, description="An e-mail address.")
+    channel: str | None = Field(
+        default=None, max_length=200, description="A chat channel or other place to ask, e.g. #ask-social."
+    )
+    phone: str | None = Field(default=None, max_length=60, description="A phone number for urgent cases.")
+    hours: str | None = Field(default=None, max_length=200, description="When this contact answers.")
+
+
+class Contacts(Model):
+    """Where employees turn with questions and with emergencies."""
+
+    questions: Contact = Field(description="Who answers everyday questions about social media.")
+    escalation: Contact = Field(description="Where to escalate a crisis, a legal threat or anything urgent.")
+
+
+class Repository(Model):
+    """Where the content lives, so each page can link to its source file."""
+
+    url: str = Field(pattern=r"^https://", description="The repository's web address (https).")
+    branch: str = Field(default="main", description="The branch that is published.")
+    edit_path: str = Field(
+        default="edit/{branch}/{path}",
+        description="How to form an edit link below the repository URL; {branch} and {path} are filled in.",
+    )
+
+
+class PortalConfig(Model):
+    """`content/portal.yml`: the organisation and the portal's settings."""
+
+    organisation: Title = Field(description="The organisation's name, shown in the header and on certificates.")
+    program: Title = Field(
+        default="Social media advocacy", description="The name of the training programme."
+    )
+    tagline: Text | None = Field(default=None, description="One sentence under the title on the home page.")
+    introduction: LongText = Field(
+        description="Markdown for the home page: what the programme is and why it matters."
+    )
+    default_language: str = Field(
+        default="en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", description="Language of the source files."
+    )
+    disclosure_hashtag: str = Field(
+        pattern=r"^#\w+$",
+        description="The hashtag employees add to show they work here, e.g. #JuaTeam.",
+    )
+    contacts: Contacts
+    repository: Repository | None = Field(
+        default=None, description="Where the content is kept; enables 'Edit this page' links."
+    )
+
+
+# --- roles ------------------------------------------------------------------------------------
+
+
+class Approval(Model):
+    """Something a role may only post after someone agreed."""
+
+    what: Text = Field(description="What needs approval before it is posted.")
+    approver: Ref = Field(description="The id of the role that approves it.")
+
+
+class Escalation(Model):
+    """Who this role turns to, and when."""
+
+    role: Ref = Field(description="The id of the role to escalate to.")
+    when: Text = Field(description="In which situations to escalate to them.")
+
+
+class Role(Model):
+    """`content/roles/<id>.yml`: a role guide."""
+
+    title: Title = Field(description="The role's name, e.g. Sales representative.")
+    level: Annotated[Int, Field(ge=1, le=10)] = Field(
+        description="Place on the ladder, 1 (e.g. receptionist) to 10 (chief executive)."
+    )
+    summary: Text = Field(description="One or two sentences: who holds this role.")
+    social_media: LongText = Field(description="Markdown: what social media means in this role.")
+    may_post_freely: list[Text] = Field(
+        default_factory=list, description="What people in this role may post without asking."
+    )
+    needs_approval: list[Approval] = Field(
+        default_factory=list, description="What needs approval first, and from which role."
+    )
+    do: list[Text] = Field(default_factory=list, description="Habits to keep.")
+    dont: list[Text] = Field(default_factory=list, description="Things never to do.")
+    escalate_to: list[Escalation] = Field(
+        default_factory=list, description="Roles to escalate to, and when."
+    )
+    paths: list[Ref] = Field(default_factory=list, description="Ids of the learning paths assigned to this role.")
+
+
+# --- paths ------------------------------------------------------------------------------------
+
+
+class Step(Model):
+    """One lesson in a learning path."""
+
+    lesson: Ref = Field(description="The id of the lesson (its file name without .md).")
+    due_day: DueDay = Field(description="Days after the employee's start date by which it is due.")
+    required: Bool = Field(default=True, description="false makes the step optional.")
+
+
+class LearningPath(Model):
+    """`content/paths/<id>.yml`: an ordered learning path."""
+
+    title: Title = Field(description="The path's name.")
+    summary: Text = Field(description="One or two sentences: what the path teaches and for whom.")
+    steps: list[Step] = Field(min_length=1, description="The lessons in the order they are taken.")
+
+
+# --- lessons ----------------------------------------------------------------------------------
+
+
+class Question(Model):
+    """A multiple-choice question."""
+
+    question: Text = Field(description="The question.")
+    options: list[Text] = Field(min_length=2, max_length=8, description="The answers to choose from.")
+    answer: Text = Field(description="The correct option, written exactly as in options.")
+    explanation: Text = Field(description="Why that answer is right; shown after answering.")
+
+
+class KnowledgeCheck(Model):
+    """Questions that complete a lesson when passed."""
+
+    pass_mark: Annotated[Int, Field(ge=1)] | None = Field(
+        default=None, description="Correct answers needed to pass; all of them when left out."
+    )
+    questions: list[Question] = Field(min_length=1, max_length=20, description="The questions.")
+
+
+class LessonMeta(Model):
+    """The front matter of `content/lessons/<id>.md`."""
+
+    title: Title = Field(description="The lesson's title.")
+    summary: Text = Field(description="One sentence shown in path lists and search results.")
+    minutes: Minutes = Field(description="Estimated minutes to read and do the check.")
+    tags: list[Ref] = Field(default_factory=list, description="Topics, for search and reports.")
+    prerequisites: list[Ref] = Field(
+        default_factory=list, description="Ids of lessons to complete before this one."
+    )
+    playbooks: list[Ref] = Field(
+        default_factory=list, description="Ids of the playbooks this lesson teaches."
+    )
+    check: KnowledgeCheck | None = Field(default=None, description="An optional knowledge check.")
+
+
+# --- playbooks --------------------------------------------------------------------------------
+
+
+class PlaybookBase(Model):
+    title: Title = Field(description="The playbook's title.")
+    summary: Text = Field(description="One or two sentences: what this playbook settles.")
+    introduction: LongText | None = Field(default=None, description="Markdown shown above the rules.")
+
+
+class Trait(Model):
+    """A voice attribute."""
+
+    trait: Title = Field(description="One word or a short phrase, e.g. Helpful.")
+    means: Text = Field(description="What it means in practice.")
+
+
+class WordChoice(Model):
+    """A word we prefer or avoid."""
+
+    word: Title = Field(description="The word or phrase.")
+    instead: str | None = Field(default=None, max_length=200, description="What to say instead, or instead of what.")
+    why: Text | None = Field(default=None, description="The reason.")
+
+
+class Example(Model):
+    """A before-and-after rewrite for one channel."""
+
+    channel: Title = Field(description="Where this is posted, e.g. LinkedIn or a reply to a complaint.")
+    before: Text = Field(description="The draft as first written.")
+    after: Text = Field(description="The same message in our voice.")
+    why: Text | None = Field(default=None, description="What changed and why.")
+
+
+class TonePlaybook(PlaybookBase):
+    """A `kind: tone` playbook: how we sound."""
+
+    kind: Literal["tone"]
+    we_are: list[Trait] = Field(min_length=1, description="What our voice is.")
+    we_are_not: list[Trait] = Field(default_factory=list, description="What our voice is not.")
+    preferred_words: list[WordChoice] = Field(default_factory=list, description="Words we prefer.")
+    avoided_words: list[WordChoice] = Field(default_factory=list, description="Words we avoid.")
+    examples: list[Example] = Field(default_factory=list, description="Before-and-after examples per channel.")
+
+
+class ReplyTemplate(Model):
+    """A reply to adapt, not to paste."""
+
+    name: Title = Field(description="When to use this reply.")
+    text: Text = Field(description="The reply, with [brackets] around what to fill in.")
+
+
+Severity = Literal["low", "medium", "high", "critical"]
+
+
+class Situation(Model):
+    """A kind of negative post and how we respond to it."""
+
+    id: Ref = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", description="A short stable id, e.g. customer-complaint.")
+    name: Title = Field(description="The kind of post, e.g. Customer complaint.")
+    severity: Severity = Field(description="low, medium, high or critical.")
+    first_response_minutes: Annotated[Int, Field(ge=1, le=10080)] = Field(
+        description="Minutes within which the first public response is due."
+    )
+    owner: Ref = Field(description="The id of the role that owns the response.")
+    recognise: Text = Field(description="How to recognise this kind of post.")
+    steps: list[Text] = Field(min_length=1, description="What to do, in order.")
+    templates: list[ReplyTemplate] = Field(default_factory=list, description="Replies to adapt.")
+    escalate_when: list[Text] = Field(default_factory=list, description="Signs that it must be escalated.")
+    escalate_to: Ref | None = Field(default=None, description="The id of the role to escalate to.")
+
+
+class NegativityPlaybook(PlaybookBase):
+    """A `kind: negativity` playbook: how we handle negative posts."""
+
+    kind: Literal["negativity"]
+    principles: list[Text] = Field(default_factory=list, description="Rules that hold for every situation.")
+    situations: list[Situation] = Field(min_length=1, description="The kinds of negative posts.")
+
+
+class RewardAction(Model):
+    """An action that earns points."""
+
+    id: Ref = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", description="A short stable id.")
+    action: Title = Field(description="What the employee does.")
+    points: Annotated[Int, Field(ge=0, le=10000)] = Field(description="Points it earns.")
+    limit: str | None = Field(default=None, max_length=200, description="A cap, e.g. 3 per week.")
+
+
+class Tier(Model):
+    """A level of recognition."""
+
+    name: Title = Field(description="The tier's name.")
+    min_points: Annotated[Int, Field(ge=0)] = Field(description="Points needed to reach it.")
+    badge: str | None = Field(default=None, max_length=80, description="The badge shown on profiles.")
+    recognition: Text = Field(description="What people in this tier receive.")
+
+
+class Recognition(Model):
+    """When and how ambassadors are recognised."""
+
+    cadence: Title = Field(description="How often, e.g. Monthly.")
+    how: list[Text] = Field(min_length=1, description="The ways recognition happens.")
+
+
+class RewardsPlaybook(PlaybookBase):
+    """A `kind: rewards` playbook: how we recognise advocates."""
+
+    kind: Literal["rewards"]
+    actions: list[RewardAction] = Field(min_length=1, description="Actions and their points.")
+    tiers: list[Tier] = Field(min_length=1, description="Tiers or badges, from lowest to highest.")
+    recognition: Recognition
+    fairness: list[Text] = Field(min_length=1, description="Rules that keep the programme fair.")
+    disclosure: list[Text] = Field(
+        min_length=1, description="How employees disclose incentives when they post."
+    )
+
+
+class CustomPlaybook(PlaybookBase):
+    """A playbook of a kind the organisation defines with its own template in overrides/."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    kind: str = Field(description="Selects overrides/portal/playbooks/<kind>.md.j2 to render it.")
+
+
+BUILTIN_PLAYBOOKS: dict[str, type[PlaybookBase]] = {
+    "tone": TonePlaybook,
+    "negativity": NegativityPlaybook,
+    "rewards": RewardsPlaybook,
+}
+
+Playbook = TonePlaybook | NegativityPlaybook | RewardsPlaybook | CustomPlaybook

@@ -1,0 +1,281 @@
+"""Read editors' YAML safely, keeping the line and column of every key and value.
+
+PyYAML's loaders are built for trusted input: ``safe_load`` keeps the last of
+two duplicate keys, reads ``NO`` as false and ``12:30`` as 750, and expands
+aliases into structures that explode when walked. This module builds data
+from PyYAML's *event* stream instead, so that it can refuse what content
+never needs (anchors, aliases, merge keys, tags, several documents) before
+anything is built, and it keeps every plain scalar as text (YAML 1.2: only
+``null``/``~``/empty become ``None``). The schema decides what a number, a
+boolean or a date is, and says so when the text does not fit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any
+
+import yaml
+
+from generator.errors import Problem
+
+# The C parser is several times faster; both give the same events and marks.
+_Parser = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+
+MAX_BYTES = 1_000_000
+"""Largest content file accepted; real playbooks and lessons are a few kilobytes."""
+
+Loc = tuple[int | str, ...]
+_NULL = re.compile(r"(?:~|null|Null|NULL|)\Z")
+_NON_TEXT_KEY = re.compile(
+    r"(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|true|True|TRUE|false|False|FALSE|~|null|Null|NULL)\Z"
+)
+
+
+@dataclasses.dataclass
+class Document:
+    """Data read from one YAML text, with where each part of it stands."""
+
+    data: Any
+    values: dict[Loc, tuple[int, int]]
+    """Line and column (from 1) of each value, keyed by its path in the data."""
+    keys: dict[Loc, tuple[int, int]]
+    """Line and column of each mapping key, keyed by the path of its value."""
+
+    def where(self, loc: Loc) -> tuple[int, int]:
+        """The best place to point at for ``loc``: the key, else the value, else its parent."""
+        loc = tuple(loc)
+        while loc:
+            if loc in self.keys:
+                return self.keys[loc]
+            if loc in self.values:
+                return self.values[loc]
+            loc = loc[:-1]
+        return self.values.get((), (1, 1))
+
+    def value_at(self, loc: Loc) -> tuple[int, int]:
+        """Where the value at ``loc`` starts (falling back like :meth:`where`)."""
+        return self.values.get(tuple(loc)) or self.where(loc)
+
+
+class YamlProblem(Exception):
+    """A problem that stops reading a file, at a line and column."""
+
+    def __init__(self, line: int, col: int, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.line, self.col, self.message, self.hint = line, col, message, hint
+
+
+def decode(raw: bytes) -> str:
+    """Bytes of a content file as text: UTF-8, an optional BOM, any line ending.
+
+    Raises :class:`YamlProblem` for UTF-16/32, invalid UTF-8 (at the bad
+    byte) and files over :data:`MAX_BYTES`.
+    """
+    if len(raw) > MAX_BYTES:
+        raise YamlProblem(
+            1, 1, f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,}", "split it into smaller files"
+        )
+    if raw[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff") or raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise YamlProblem(1, 1, "file is saved as UTF-16 or UTF-32", "re-save it as UTF-8")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        line = before.count(b"\n") + 1
+        line_start = before.rfind(b"\n") + 1
+        col = len(raw[line_start : error.start].decode("utf-8", "replace")) + 1
+        raise YamlProblem(
+            line,
+            col,
+            f"invalid UTF-8 (byte 0x{raw[error.start]:02x})",
+            "re-save the file as UTF-8",
+        ) from None
+    if "\x00" in text:
+        offset = text.index("\x00")
+        line = text.count("\n", 0, offset) + 1
+        col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        raise YamlProblem(line, col, "file contains a NUL character", "re-save it as plain UTF-8 text")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _pos(mark: Any, line_offset: int) -> tuple[int, int]:
+    return mark.line + 1 + line_offset, mark.column + 1
+
+
+def parse(text: str, *, line_offset: int = 0) -> Document:
+    """Build data from one YAML document, refusing what content has no use for.
+
+    ``line_offset`` shifts reported lines (front matter starts below ``---``).
+    Raises :class:`YamlProblem` at the first structural problem.
+    """
+    parser = _Parser(text)
+    try:
+        return _build(parser, line_offset)
+    except yaml.reader.ReaderError as error:
+        offset = error.position
+        line = text.count("\n", 0, offset) + 1 + line_offset
+        col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        code = error.character if isinstance(error.character, int) else ord(str(error.character)[:1] or " ")
+        raise YamlProblem(
+            line, col, f"control character U+{code:04X} is not allowed", "delete the invisible character"
+        ) from None
+    finally:
+        parser.dispose()
+
+
+def _build(parser: Any, line_offset: int) -> Document:
+    values: dict[Loc, tuple[int, int]] = {}
+    keys: dict[Loc, tuple[int, int]] = {}
+    documents = 0
+    # A stack of [container, loc, pending_key, seen_keys] frames.
+    stack: list[list[Any]] = []
+    root: Any = None
+    have_root = False
+
+    def place(value: Any, loc: Loc) -> None:
+        nonlocal root, have_root
+        if not stack:
+            root, have_root = value, True
+            return
+        frame = stack[-1]
+        container = frame[0]
+        if isinstance(container, list):
+            container.append(value)
+        else:
+            container[frame[2]] = value
+            frame[2] = None
+
+    def child_loc(event: Any) -> Loc | None:
+        """The path of the node this event starts, or None when it is a mapping key."""
+        if not stack:
+            return ()
+        container, loc, pending, seen = stack[-1]
+        if isinstance(container, list):
+            return (*loc, len(container))
+        if pending is None:
+            return None  # this node is a key
+        return (*loc, pending)
+
+    try:
+        while parser.check_event():
+            event = parser.get_event()
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    line, col = _pos(event.start_mark, line_offset)
+                    raise YamlProblem(
+                        line, col, "a second YAML document ('---') in one file", "keep one document per file"
+                    )
+                continue
+            if isinstance(event, yaml.AliasEvent):
+                line, col = _pos(event.start_mark, line_offset)
+                raise YamlProblem(
+                    line, col, f"alias '*{event.anchor}' is not allowed", "write the value out in full"
+                )
+            if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                line, col = _pos(event.start_mark, line_offset)
+                if event.anchor is not None:
+                    raise YamlProblem(
+                        line, col, f"anchor '&{event.anchor}' is not allowed", "write each value out in full"
+                    )
+                explicit_tag = event.tag is not None and (
+                    not isinstance(event, yaml.ScalarEvent) or not any(event.implicit)
+                )
+                if isinstance(event, yaml.ScalarEvent) and event.tag == "!" and event.implicit[1]:
+                    explicit_tag = False
+                if explicit_tag:
+                    raise YamlProblem(
+                        line,
+                        col,
+                        f"tag '{event.tag}' is not allowed",
+                        "remove the tag; content is plain text, lists and mappings",
+                    )
+                loc = child_loc(event)
+                if loc is None:  # a mapping key
+                    if not isinstance(event, yaml.ScalarEvent):
+                        raise YamlProblem(line, col, "a key must be text, not a list or mapping")
+                    key = event.value
+                    if not event.style and (key == "<<"):
+                        raise YamlProblem(line, col, "merge keys ('<<') are not allowed", "write the keys out")
+                    if not event.style and _NON_TEXT_KEY.match(key):
+                        raise YamlProblem(
+                            line, col, f"key {key or '(empty)'!r} is not text", "use a word as the key"
+                        )
+                    frame = stack[-1]
+                    if key in frame[3]:
+                        first_line, _ = frame[3][key]
+                        raise YamlProblem(
+                            line,
+                            col,
+                            f"duplicate key '{key}' (first defined on line {first_line})",
+                            "remove one of them",
+                        )
+                    frame[3][key] = (line, col)
+                    frame[2] = key
+                    keys[(*frame[1], key)] = (line, col)
+                    continue
+                values[loc] = (line, col)
+                if isinstance(event, yaml.ScalarEvent):
+                    value: Any = event.value
+                    if not event.style and _NULL.match(value):
+                        value = None
+                    place(value, loc)
+                elif isinstance(event, yaml.MappingStartEvent):
+                    mapping: dict[str, Any] = {}
+                    place(mapping, loc)
+                    stack.append([mapping, loc, None, {}])
+                else:
+                    sequence: list[Any] = []
+                    place(sequence, loc)
+                    stack.append([sequence, loc, None, {}])
+                continue
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                stack.pop()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, col = _pos(mark, line_offset) if mark else (1 + line_offset, 1)
+        problem = (error.problem or error.context or "YAML syntax error").strip()
+        raise YamlProblem(line, col, f"YAML syntax error: {problem}", _syntax_hint(problem)) from None
+    if not have_root or root is None:
+        raise YamlProblem(1 + line_offset, 1, "file is empty (or only comments)", "add the required fields")
+    return Document(root, values, keys)
+
+
+def _syntax_hint(problem: str) -> str | None:
+    if "mapping values are not allowed" in problem:
+        return "a value containing ': ' must be put in quotes"
+    if "found character '\\t'" in problem:
+        return "indent with spaces, not tabs"
+    if "could not find expected ':'" in problem:
+        return "each line of a mapping needs 'key: value'"
+    return None
+
+
+def problem_from(exc: YamlProblem, path: str) -> Problem:
+    """A :class:`YamlProblem` raised while reading ``path`` as a located problem."""
+    return Problem(path, exc.line, exc.col, exc.message, "error", exc.hint)
+
+
+_FRONT = re.compile(r"---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+
+
+def split_front_matter(text: str) -> tuple[str, str, int]:
+    """Split a lesson into (front matter, body, line where the body starts).
+
+    Raises :class:`YamlProblem` when the file does not open with a
+    ``---`` block closed by another ``---``.
+    """
+    if not text.startswith("---"):
+        raise YamlProblem(1, 1, "a lesson must start with front matter between '---' lines")
+    match = _FRONT.match(text)
+    if not match:
+        raise YamlProblem(1, 1, "front matter opened with '---' is never closed with '---'")
+    front = match.group(1) or ""
+    body = text[match.end() :]
+    body_line = text.count("\n", 0, match.end()) + 1
+    return front, body, body_line

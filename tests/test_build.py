@@ -1,0 +1,130 @@
+"""End-to-end builds of the sample portal, asserting on the HTML a reader gets."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import run_portal
+from generator.build import build
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """The sample portal built once for this module."""
+    from conftest import REPO
+
+    site = tmp_path_factory.mktemp("built") / "site"
+    build(REPO, site)
+    return site
+
+
+def read(site: Path, page: str) -> str:
+    return (site / page / "index.html").read_text("utf-8")
+
+
+def test_home_leads_to_every_role_with_its_time(built):
+    home = read(built, "")
+    assert "Pick your role" in home
+    for role in ("Receptionist", "Sales representative", "Chief executive"):
+        assert role in home
+    assert re.search(r"Level 1 of 10 · \d+ min · \d+ lessons", home)
+
+
+def test_role_page_has_the_guide_and_its_paths(built):
+    page = read(built, "roles/sales-representative")
+    for heading in ("Social media in this role", "You may post freely", "Ask first", "When to escalate",
+                    "Your learning paths"):
+        assert heading in page
+    assert "Foundations for everyone" in page
+    assert 'href="../../lessons/disclosing-your-employer/"' in page
+
+
+def test_lesson_page_has_its_check_and_neighbours_in_the_path(built):
+    page = read(built, "lessons/owning-complaints-in-public")
+    assert 'class="portal-check"' in page and 'type="radio"' in page
+    assert 'rel="prev" href="../answering-fast/"' in page
+    assert 'rel="next" href="../taking-it-private/"' in page
+
+
+def test_edit_link_opens_the_source_file_not_a_generated_one(built):
+    page = read(built, "lessons/answering-fast")
+    assert 'href="https://github.com/jua-energy/advocacy-portal/edit/main/content/lessons/answering-fast.md"' in page
+    role = read(built, "roles/ceo")
+    assert "content/roles/ceo.yml" in role
+
+
+def test_negativity_playbook_has_targets_table_and_flow_diagram(built):
+    page = read(built, "playbooks/negativity")
+    assert "Response targets" in page
+    assert re.search(r"<img[^>]+negativity-flow\.svg[^>]+alt=\"How a negative post is handled", page)
+    svg = (built / "playbooks/negativity-flow.svg").read_text()
+    assert svg.startswith("<svg") and "Customer complaint" in svg
+
+
+def test_lessons_are_not_in_the_global_navigation(built):
+    page = read(built, "paths/foundations")
+    nav = page.split('class="md-nav md-nav--primary"', 1)[1].split("md-sidebar--secondary", 1)[0]
+    assert "answering-fast" not in nav and "lessons/why-employees-matter" not in nav
+    assert 'href="../../roles/receptionist/"' in nav
+
+
+def test_search_index_holds_lesson_bodies_and_playbooks(built):
+    index = (built / "search/search_index.json").read_text("utf-8")
+    assert "lessons/answering-fast/" in index
+    assert "playbooks/tone/" in index
+
+
+def test_site_requests_nothing_from_another_host(built):
+    for html in built.rglob("*.html"):
+        text = html.read_text("utf-8")
+        for tag in re.findall(r"<(?:script|link|img|iframe|source)\b[^>]*>", text):
+            assert not re.search(r"(?:src|href)=\"(?:https?:)?//", tag), f"{html}: {tag}"
+        assert "fonts.googleapis" not in text and "fonts.gstatic" not in text
+
+
+def test_sources_are_not_published(built):
+    assert not list(built.rglob("*.yml"))
+    assert not (built / "portal.yml").exists()
+
+
+def test_yaml_text_is_escaped_wherever_it_lands(sample, tmp_path):
+    role = sample / "content/roles/receptionist.yml"
+    role.write_text(role.read_text().replace("title: Receptionist", 'title: "<img src=x onerror=alert(1)> [x](javascript:alert(1))"'))
+    site = tmp_path / "site"
+    build(sample, site)
+    for page in ("", "roles/receptionist", "overview"):
+        html = read(site, page)
+        assert "<img src=x" not in html and "onerror=alert" not in html.replace("onerror=alert(1)&gt;", "")
+        assert 'href="javascript:' not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in read(site, "roles/receptionist")
+
+
+def test_failed_build_leaves_the_previous_site_as_it_was(runner, sample, tmp_path):
+    site = tmp_path / "site"
+    assert run_portal(runner, sample, "build", "--site-dir", str(site)).exit_code == 0
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    lesson = sample / "content/lessons/answering-fast.md"
+    lesson.write_text(lesson.read_text().replace("minutes:", "minutes: -3\nold_minutes:", 1))
+    result = run_portal(runner, sample, "build", "--site-dir", str(site))
+    assert result.exit_code == 1
+    assert "content/lessons/answering-fast.md:" in result.output
+    after = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert before == after
+    assert not list(tmp_path.glob(".site.staging-*"))
+
+
+def test_mkdocs_build_in_the_repository_root_gives_the_portal(sample):
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", "out"],
+        cwd=sample, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Pick your role" in (sample / "out/index.html").read_text("utf-8")
+    assert (sample / "out/lessons/answering-fast/index.html").is_file()

@@ -1,0 +1,76 @@
+"""The YAML loader: YAML 1.2 scalars, positions, and what content may not use."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.yamlio import YamlProblem, decode, parse, split_front_matter
+
+
+def test_plain_scalars_stay_text_so_no_means_no_and_times_are_not_numbers():
+    doc = parse("a: NO\nb: 12:30\nc: 1.10\nd: 2024-03-01\ne: on\n")
+    assert doc.data == {"a": "NO", "b": "12:30", "c": "1.10", "d": "2024-03-01", "e": "on"}
+
+
+def test_null_forms_become_none():
+    assert parse("a: ~\nb:\nc: null\n").data == {"a": None, "b": None, "c": None}
+
+
+def test_every_key_and_value_has_its_line_and_column():
+    doc = parse("title: x\nsteps:\n  - lesson: a\n    due_day: 3\n")
+    assert doc.keys[("steps", 0, "due_day")] == (4, 5)
+    assert doc.values[("steps", 0, "due_day")] == (4, 14)
+    assert doc.values[("steps", 0)] == (3, 5)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "col", "words"),
+    [
+        ("a: 1\nb: 2\na: 3\n", 3, 1, "duplicate key 'a' (first defined on line 1)"),
+        ("a: &x [1]\nb: *x\n", 1, 4, "anchor '&x' is not allowed"),
+        ("a: !!python/object/apply:os.system [ls]\n", 1, 4, "tag"),
+        ("<<: {a: 1}\n", 1, 1, "merge keys"),
+        ("a: 1\n---\nb: 2\n", 2, 1, "second YAML document"),
+        ("1: one\n", 1, 1, "is not text"),
+        ("[a]: b\n", 1, 1, "a key must be text"),
+        ("# nothing here\n", 1, 1, "empty"),
+        ("", 1, 1, "empty"),
+        ("a: b: c\n", 1, 5, "YAML syntax error"),
+        ("a:\n\tb: 1\n", 2, 1, "YAML syntax error"),
+    ],
+)
+def test_structures_content_never_needs_are_refused_with_their_place(text, line, col, words):
+    with pytest.raises(YamlProblem) as caught:
+        parse(text)
+    assert (caught.value.line, caught.value.col) == (line, col)
+    assert words in caught.value.message
+
+
+def test_alias_bomb_is_refused_at_the_first_anchor():
+    bomb = "a: &a [x, x]\n" + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(9))
+    with pytest.raises(YamlProblem, match="anchor '&a'"):
+        parse(bomb)
+
+
+def test_invalid_utf8_is_located_at_the_bad_byte_with_the_fix():
+    with pytest.raises(YamlProblem) as caught:
+        decode(b"title: ok\nsummary: caf\xe9 au lait\n")
+    assert (caught.value.line, caught.value.col) == (2, 13)
+    assert "re-save" in (caught.value.hint or "")
+
+
+def test_utf16_is_refused():
+    with pytest.raises(YamlProblem, match="UTF-16"):
+        decode("title: x\n".encode("utf-16"))
+
+
+def test_bom_and_crlf_change_nothing():
+    plain = parse(decode(b"a: 1\nb: two\n"))
+    windows = parse(decode(b"\xef\xbb\xbfa: 1\r\nb: two\r\n"))
+    assert plain.data == windows.data and plain.values == windows.values
+
+
+def test_front_matter_lines_count_from_the_top_of_the_file():
+    front, body, body_line = split_front_matter("---\ntitle: x\nminutes: 5\n---\nBody\n")
+    assert parse(front, line_offset=1).values[("minutes",)] == (3, 10)
+    assert body == "Body\n" and body_line == 5

@@ -13,6 +13,7 @@ have refused unsafe HTML in them and the built page is sanitized again.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import posixpath
@@ -39,13 +40,23 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 
 def md_text(value: Any) -> Markup:
     """Plain text made safe for a Markdown line: HTML-escaped and Markdown punctuation escaped."""
-    text = " ".join(str(value).split())
+    return _md_text(str(value))
+
+
+@functools.lru_cache(maxsize=65536)
+def _md_text(text: str) -> Markup:
+    text = " ".join(text.split())
     return Markup(_MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False)))
 
 
 def html_text(value: Any) -> Markup:
     """Plain text made safe inside an HTML block or attribute."""
-    return Markup(html.escape(" ".join(str(value).split()), quote=True))
+    return _html_text(str(value))
+
+
+@functools.lru_cache(maxsize=65536)
+def _html_text(text: str) -> Markup:
+    return Markup(html.escape(" ".join(text.split()), quote=True))
 
 
 def _finalize(value: Any) -> Any:
@@ -60,6 +71,7 @@ def custom_playbook_template(root: Path, kind: str) -> Path | None:
     return candidate if candidate.is_file() else None
 
 
+@functools.lru_cache(maxsize=65536)
 def page_url(docs_path: str) -> str:
     """The URL (relative to the site root) MkDocs gives a page, with directory URLs."""
     if docs_path == "index.md":
@@ -69,6 +81,7 @@ def page_url(docs_path: str) -> str:
     return docs_path[: -len(".md")] + "/"
 
 
+@functools.lru_cache(maxsize=65536)
 def relative_href(from_docs: str, to_docs: str, anchor: str = "") -> str:
     """A relative URL from one page to another, for raw HTML (MkDocs does not rewrite those)."""
     start = page_url(from_docs) or "."
@@ -78,11 +91,13 @@ def relative_href(from_docs: str, to_docs: str, anchor: str = "") -> str:
     return href + (f"#{anchor}" if anchor else "")
 
 
+@functools.lru_cache(maxsize=65536)
 def relative_file(from_docs: str, file: str) -> str:
     """A relative URL from a page to a file that is not a page (an image, a download)."""
     return posixpath.relpath(file, (page_url(from_docs) or ".").rstrip("/") or ".")
 
 
+@functools.lru_cache(maxsize=65536)
 def relative_md(from_docs: str, to_docs: str, anchor: str = "") -> str:
     """A relative link between two Markdown sources, which MkDocs checks and rewrites."""
     href = posixpath.relpath(to_docs, posixpath.dirname(from_docs) or ".")
@@ -187,8 +202,9 @@ class Renderer:
         body = self.env.get_template(template).render(
             here=docs_path, link=link, href=href, docs=self.docs_path, path_lessons=path_lessons, **context
         )
-        front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
-        return f"---\n{front}---\n\n{body.strip()}\n"
+        # JSON is YAML, and far cheaper to write than YAML at thousands of pages.
+        front = json.dumps(meta, ensure_ascii=False)
+        return f"---\n{front}\n---\n\n{body.strip()}\n"
 
     def meta(self, title: str, kind: str, item_id: str = "", source: str | None = None) -> dict[str, Any]:
         # The theme prints page titles (head, header, navigation) without escaping them.

@@ -1,19 +1,25 @@
 """Live preview: rebuild on every change to content/, overrides/ or mkdocs.yml.
 
-A broken edit prints its located errors and the last good site stays
-served, because a build only replaces the served folder when it succeeded.
+Content is checked before anything is written, so a broken edit prints its
+located errors and the last good site stays served. After the first full
+build, rebuilds are incremental: the generator rewrites only the pages whose
+text changed and MkDocs rebuilds only those (``dirty``), which keeps an edit
+to one lesson visible within seconds even with thousands of lessons. A page
+that merely shows a changed title elsewhere (navigation, lists) may lag until
+the next full build; `portal build` is always complete.
 """
 
 from __future__ import annotations
 
 import logging
 import tempfile
+import time
 from pathlib import Path
 
 import click
 
-from generator.build import BuildFailed, build
-from generator.errors import ContentError
+from generator.build import BuildFailed, build_portal
+from generator.validate import validate
 
 log = logging.getLogger("mkdocs.plugins.generator.serve")
 
@@ -24,24 +30,28 @@ def serve(root: Path, host: str, port: int) -> None:
     from generator.cli import report
     from generator.project import GENERATED_DIR
 
-    site_parent = Path(tempfile.mkdtemp(prefix="portal-serve-"))
-    site_dir = site_parent / "site"
+    site_dir = Path(tempfile.mkdtemp(prefix="portal-serve-")) / "site"
+    site_dir.mkdir()
     work_dir = root / GENERATED_DIR / "serve"
+    state = {"complete": False}
 
     def rebuild() -> None:
-        try:
-            result = build(root, site_dir, work_dir=work_dir)
-        except ContentError as error:
-            report(root, error.problems, 0)
+        started = time.perf_counter()
+        portal, problems = validate(root)
+        if portal is None or problems.errors:
+            report(root, problems.items, portal.files if portal else 0)
             click.echo("Not rebuilt: fix the errors above. Still serving the last good site.", err=True)
             return
+        try:
+            pages = build_portal(portal, site_dir, work_dir, dirty=state["complete"])
         except BuildFailed as error:
-            click.echo(f"{error}\nStill serving the last good site.", err=True)
+            state["complete"] = False  # the next build starts from scratch
+            click.echo(f"{error}\nFix it and save again.", err=True)
             return
-        click.echo(f"Rebuilt {result.pages} pages in {result.seconds:.1f} s", err=True)
+        state["complete"] = True
+        click.echo(f"Rebuilt {pages} pages in {time.perf_counter() - started:.1f} s", err=True)
 
     rebuild()
-    site_dir.mkdir(exist_ok=True)
     server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(site_dir))
     for watched in (root / "content", root / "overrides", root / "mkdocs.yml"):
         if watched.exists():

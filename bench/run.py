@@ -1,0 +1,273 @@
+"""What a portal build costs, against the floor that plain MkDocs sets, on synthetic content.
+
+Usage: python bench/run.py [--lessons 2000] [--roles 50] [--growth-from 500] [--no-targets]
+
+Every figure comes from its own child process (wall time, and peak memory from
+the kernel's accounting of that child), all on the same generated content in
+one run, so ratios hold even when the machine's speed drifts between runs.
+The exit status is 0 only when every target in bench/README.md holds (unless
+--no-targets, used by the test that keeps this script from rotting).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import synth  # noqa: E402
+
+PY = sys.executable
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mib: float
+    output: str
+
+
+def measure(argv: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
+    """Run ``argv`` as a child; its wall time and its own peak resident memory."""
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as out:
+        proc = subprocess.Popen(argv, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        output = out.read().decode("utf-8", "replace")
+    if proc.returncode != 0:
+        raise SystemExit(f"command failed ({proc.returncode}): {' '.join(argv)}\n{output[-3000:]}")
+    return Run(seconds, usage.ru_maxrss / 1024, output)
+
+
+GENERATOR_ONLY = """
+import sys, time
+from pathlib import Path
+from generator.validate import validate
+from generator.project import write_project
+from generator.build import languages_of
+root, out = Path(sys.argv[1]), Path(sys.argv[2])
+portal, problems = validate(root)
+assert portal is not None and not problems.errors, problems.items[:5]
+for language in languages_of(portal):
+    write_project(portal, out / language, out / "site" / language, language)
+"""
+
+FLOOR_CONFIG = """
+import sys, yaml
+from pathlib import Path
+project = Path(sys.argv[1])
+config = yaml.safe_load((project / "mkdocs.yml").read_text("utf-8").split("\\n", 1)[1])
+config["nav"] = ["index.md"]
+config["plugins"] = [p for p in config["plugins"] if (p if isinstance(p, str) else next(iter(p))) == "search"]
+config.pop("not_in_nav", None)
+config["strict"] = False
+config["validation"] = {"nav": {"omitted_files": "info"}}
+config["site_dir"] = sys.argv[2]
+(project / "floor.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "utf-8")
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8", "replace")
+    except OSError:
+        return None
+
+
+def serve_latency(root: Path, lesson: str, *, timeout: float = 600) -> tuple[float, float]:
+    """(seconds to first page, seconds from saving one lesson to its rebuilt page being served)."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [PY, "-m", "generator", "--root", str(root), "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/lessons/{lesson}/"
+    try:
+        started = time.perf_counter()
+        while fetch(url) is None:
+            if proc.poll() is not None or time.perf_counter() - started > timeout:
+                raise SystemExit("portal serve did not come up")
+            time.sleep(0.2)
+        first = time.perf_counter() - started
+        time.sleep(1.5)  # let the watcher settle after the first build
+        source = root / "content" / "lessons" / f"{lesson}.md"
+        marker = f"benchmarkmarker{int(time.time())}"
+        text = source.read_text("utf-8")
+        saved = time.perf_counter()
+        source.write_text(text + f"\nA new closing sentence with {marker}.\n", "utf-8")
+        while marker not in (fetch(url) or ""):
+            if time.perf_counter() - saved > timeout:
+                raise SystemExit("the edited lesson was never served")
+            time.sleep(0.05)
+        latency = time.perf_counter() - saved
+        source.write_text(text, "utf-8")
+        return first, latency
+    finally:
+        proc.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(10)
+        if proc.poll() is None:
+            proc.kill()
+
+
+def home_bytes(site: Path) -> int:
+    """Bytes a browser loads for the home page: the HTML and the CSS, JS and images it references."""
+    html = (site / "index.html").read_text("utf-8")
+    total = len(html.encode("utf-8"))
+    refs = re.findall(r'<(?:link[^>]+rel="stylesheet"[^>]+href|script[^>]+src|img[^>]+src|link[^>]+rel="icon"[^>]+href)="([^"]+)"', html)
+    for ref in set(refs):
+        path = site / ref.split("?", 1)[0].split("#", 1)[0].lstrip("./")
+        if path.is_file():
+            total += path.stat().st_size
+    return total
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def versions() -> str:
+    from importlib.metadata import version
+
+    return ", ".join(f"{name} {version(name)}" for name in ("mkdocs", "mkdocs-material", "pydantic", "Markdown"))
+
+
+def machine() -> str:
+    memory = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.0f} GiB"
+    return f"{os.cpu_count()} cores, {memory} memory, {platform.system()} {platform.machine()}, Python {platform.python_version()}"
+
+
+def bench_scale(work: Path, lessons: int, roles: int, seed: int, *, serve: bool) -> dict[str, float]:
+    root = synth.generate(work / f"repo-{lessons}", lessons=lessons, roles=roles, seed=seed)
+    figures: dict[str, float] = {}
+    run = measure([PY, "-m", "generator", "--root", str(root), "validate"])
+    figures["validate_s"], figures["validate_mib"] = run.seconds, run.peak_mib
+    project = work / f"project-{lessons}"
+    run = measure([PY, "-c", GENERATOR_ONLY, str(root), str(project)])
+    figures["generator_s"], figures["generator_mib"] = run.seconds, run.peak_mib
+    site = work / f"site-{lessons}"
+    run = measure([PY, "-m", "generator", "--root", str(root), "build", "--site-dir", str(site)])
+    figures["build_s"], figures["build_mib"] = run.seconds, run.peak_mib
+    languages = sorted(p.name for p in project.iterdir() if (p / "mkdocs.yml").is_file())
+    floor_s = floor_mib = 0.0
+    for language in languages:
+        floor_site = work / f"floor-{lessons}-{language}"
+        measure([PY, "-c", FLOOR_CONFIG, str(project / language), str(floor_site)])
+        run = measure([PY, "-m", "mkdocs", "build", "-q", "-f", str(project / language / "floor.yml")])
+        floor_s += run.seconds
+        floor_mib = max(floor_mib, run.peak_mib)
+    figures["floor_s"], figures["floor_mib"] = floor_s, floor_mib
+    figures["site_mib"] = folder_bytes(site) / 2**20
+    for language in languages:
+        prefix = site if language == languages[0] else site / language
+        index = prefix / "search" / "search_index.json"
+        if index.is_file():
+            figures[f"search_index_kib_{language}"] = index.stat().st_size / 1024
+    figures["home_kib"] = home_bytes(site) / 1024
+    if serve:
+        first, latency = serve_latency(root, "lesson-00001")
+        figures["serve_first_s"], figures["serve_latency_s"] = first, latency
+    return figures
+
+
+TARGETS = {
+    "generator share of the build (2 / 3)": ("generator_share", 0.05),
+    "overhead over the floor ((3 - 4) / 4)": ("overhead", 0.10),
+    "validation seconds": ("validate_s", 2.0),
+    "growth factor of build time": ("growth", 4.4),
+    "serve latency after one edit, seconds": ("serve_latency_s", 5.0),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--lessons", type=int, default=2000)
+    parser.add_argument("--roles", type=int, default=50)
+    parser.add_argument("--growth-from", type=int, default=500, help="the smaller scale for the growth factor")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--no-targets", action="store_true", help="print figures, exit 0 whatever they are")
+    parser.add_argument("--no-serve", action="store_true", help="skip the serve latency measurement")
+    parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary one)")
+    args = parser.parse_args(argv)
+
+    work = args.keep or Path(tempfile.mkdtemp(prefix="portal-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        print(f"machine: {machine()}\nversions: {versions()}")
+        print(f"command: python bench/run.py --lessons {args.lessons} --roles {args.roles} "
+              f"--growth-from {args.growth_from} --seed {args.seed}")
+        small = bench_scale(work, args.growth_from, args.roles, args.seed, serve=False)
+        large = bench_scale(work, args.lessons, args.roles, args.seed, serve=not args.no_serve)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+    large["generator_share"] = large["generator_s"] / large["build_s"]
+    large["overhead"] = (large["build_s"] - large["floor_s"]) / large["floor_s"]
+    large["validate_per_1000_s"] = large["validate_s"] / args.lessons * 1000
+    large["growth"] = large["build_s"] / small["build_s"]
+    large["linear_growth"] = args.lessons / args.growth_from
+
+    print(f"\n{'figure':<44}{args.growth_from:>12}{args.lessons:>12}")
+    for key in sorted(k for k in large if k in small):
+        print(f"{key:<44}{small[key]:>12.2f}{large[key]:>12.2f}")
+    for key in ("serve_first_s", "serve_latency_s"):
+        if key in large:
+            print(f"{key:<44}{'':>12}{large[key]:>12.2f}")
+    print("\nratios")
+    print(f"  overhead over the floor ((3 - 4) / 4)   {large['overhead']:8.1%}")
+    print(f"  generator share of the build (2 / 3)    {large['generator_share']:8.1%}")
+    print(f"  validation per 1,000 lessons            {large['validate_per_1000_s']:8.2f} s")
+    print(f"  growth {args.growth_from} -> {args.lessons} lessons (linear {large['linear_growth']:.1f})"
+          f"{large['growth']:>11.2f}")
+    if args.json:
+        args.json.write_text(json.dumps({"small": small, "large": large}, indent=2, sort_keys=True))
+
+    failed = []
+    print("\ntargets")
+    for label, (key, limit) in TARGETS.items():
+        if key not in large:
+            print(f"  {label:<42} not measured")
+            continue
+        ok = large[key] <= limit
+        shown = f"{large[key]:.1%}" if limit < 1 else f"{large[key]:.2f}"
+        print(f"  {label:<42} {shown:>8}  (at most {limit:g})  {'ok' if ok else 'MISSED'}")
+        if not ok:
+            failed.append(label)
+    if failed and not args.no_targets:
+        print(f"\n{len(failed)} target(s) missed", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -8,6 +8,7 @@ column; the renderer uses it to turn links between source files
 from __future__ import annotations
 
 import dataclasses
+import functools
 import html
 import re
 import unicodedata
@@ -62,7 +63,7 @@ def prose_lines(body: str) -> Iterator[tuple[int, str]]:
         if match:
             fence = match.group(1)
             continue
-        yield number, _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+        yield number, (_CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line) if "`" in line else line)
 
 
 def _normalised_scheme(target: str) -> str:
@@ -72,27 +73,34 @@ def _normalised_scheme(target: str) -> str:
     return "".join(ch for ch in decoded if not (ch.isspace() or unicodedata.category(ch) == "Cc")).lower()
 
 
-def links(body: str) -> list[Link]:
+@functools.lru_cache(maxsize=8192)
+def links(body: str) -> tuple[Link, ...]:
     """Every link and image target in the body, outside code."""
     found = []
     for number, line in prose_lines(body):
-        for match in _INLINE_LINK.finditer(line):
-            found.append(Link(match.group(3), number, match.start(3) + 1, bool(match.group(1))))
-        ref = _REF_DEF.match(line)
-        if ref:
-            found.append(Link(ref.group(2), number, ref.start(2) + 1))
+        if "](" in line:
+            for match in _INLINE_LINK.finditer(line):
+                found.append(Link(match.group(3), number, match.start(3) + 1, bool(match.group(1))))
+        if "]:" in line:
+            ref = _REF_DEF.match(line)
+            if ref:
+                found.append(Link(ref.group(2), number, ref.start(2) + 1))
+        if "<" not in line:
+            continue
         for match in _AUTOLINK.finditer(line):
             found.append(Link(match.group(1), number, match.start(1) + 1))
         for tag in _TAG.finditer(line):
             for url in _URL_IN_ATTR.finditer(tag.group(3)):
                 found.append(Link(url.group(1), number, tag.start(3) + url.start(1) + 1))
-    return found
+    return tuple(found)
 
 
 def hazards(body: str) -> list[Hazard]:
     """Raw HTML, attributes and link schemes that could run code or load other hosts."""
     found = []
     for number, line in prose_lines(body):
+        if "<" not in line and "{" not in line:
+            continue
         for tag in _TAG.finditer(line):
             name = tag.group(2).lower()
             if name in FORBIDDEN_TAGS and not tag.group(1):

@@ -7,7 +7,7 @@ that one run reports everything.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -39,12 +39,12 @@ def check_portal(portal: Portal, problems: Problems) -> None:
 
 
 def _reference(
-    problems: Problems, item: Item[Any], loc: tuple[Any, ...], value: str, known: Iterable[str], what: str
+    problems: Problems, item: Item[Any], loc: tuple[Any, ...], value: str, known: Collection[str], what: str
 ) -> bool:
     """Report ``value`` at ``loc`` if it is not one of ``known``; True when it is fine."""
-    known = list(known)
-    if value in known:
+    if value in known:  # a dict or set: no copy on the common path
         return True
+    known = list(known)
     line, col = item.value_at(*loc)
     guess = closest(value, known)
     message = f"unknown {what} `{value}`" + (f"; did you mean `{guess}`?" if guess else "")

@@ -1,0 +1,21 @@
+"""The benchmark script keeps working (tiny scale; no timing is asserted)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import REPO
+
+
+def test_bench_runs_at_a_tiny_scale_and_prints_every_figure(tmp_path):
+    result = subprocess.run(
+        [sys.executable, str(REPO / "bench/run.py"), "--lessons", "12", "--roles", "3", "--growth-from", "6",
+         "--no-targets", "--keep", str(tmp_path / "work")],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    for figure in ("validate_s", "generator_s", "build_s", "floor_s", "build_mib", "site_mib",
+                   "search_index_kib_en", "home_kib", "serve_latency_s", "overhead over the floor",
+                   "generator share of the build", "validation per 1,000 lessons", "growth 6 -> 12"):
+        assert figure in result.stdout, figure

@@ -1,0 +1,67 @@
+"""`portal serve`: edits show up; a broken edit is reported and the last good site stays served."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return None
+
+
+def _wait_for(predicate, seconds: float = 120) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_serve_refreshes_on_edit_and_keeps_the_last_good_site_on_a_broken_one(sample, tmp_path):
+    port = _free_port()
+    log = (tmp_path / "serve.log").open("w+")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "--root", str(sample), "serve", "--port", str(port)],
+        stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}/lessons/answering-fast/"
+    lesson = sample / "content/lessons/answering-fast.md"
+    original = lesson.read_text()
+    try:
+        assert _wait_for(lambda: _get(url) is not None), "serve never came up"
+        time.sleep(1)
+        lesson.write_text(original + "\nA sentence with the word kingfisherblue.\n")
+        assert _wait_for(lambda: "kingfisherblue" in (_get(url) or "")), "the edit was not served"
+
+        lesson.write_text(original.replace("minutes:", "minutes: lots\nminutes_typo:", 1))
+        assert _wait_for(lambda: "content/lessons/answering-fast.md:" in (tmp_path / "serve.log").read_text())
+        output = (tmp_path / "serve.log").read_text()
+        assert "expected a whole number" in output and "Still serving the last good site" in output
+        assert "kingfisherblue" in (_get(url) or ""), "the last good page is no longer served"
+    finally:
+        proc.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(10)
+        if proc.poll() is None:
+            proc.kill()
+        log.close()

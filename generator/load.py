@@ -23,7 +23,7 @@ from generator.yamlio import Document, YamlProblem, decode, parse, problem_from,
 M = TypeVar("M", bound=BaseModel)
 
 CONTENT_DIR = "content"
-SUFFIXES = {"roles": ".yml", "paths": ".yml", "playbooks": ".yml", "lessons": ".md"}
+SUFFIXES = {"roles": ".yml", "paths": ".yml", "playbooks": ".yml", "lessons": ".md", "posts": ".yml"}
 
 
 def relative(path: Path, root: Path) -> str:
@@ -248,6 +248,7 @@ def load_portal(root: Path) -> tuple[Portal | None, Problems]:
     portal.files = files
     portal.roles, portal.paths = found["roles"], found["paths"]
     portal.lessons, portal.playbooks = found["lessons"], found["playbooks"]
+    portal.posts = found["posts"]
     return portal, problems
 
 
@@ -263,6 +264,8 @@ def _load_item(kind: str, path: Path, root: Path, problems: Problems) -> Item[An
         data: Any = check_shape(schema.Role, doc, rel, problems)
     elif kind == "paths":
         data = check_shape(schema.LearningPath, doc, rel, problems)
+    elif kind == "posts":
+        data = check_shape(schema.Post, doc, rel, problems)
     else:
         data = _check_playbook(doc, rel, root, problems)
     if data is None:

@@ -65,6 +65,8 @@ class Portal:
     paths: dict[str, Item[schema.LearningPath]] = dataclasses.field(default_factory=dict)
     lessons: dict[str, Lesson] = dataclasses.field(default_factory=dict)
     playbooks: dict[str, Item[schema.PlaybookBase]] = dataclasses.field(default_factory=dict)
+    posts: dict[str, Item[schema.Post]] = dataclasses.field(default_factory=dict)
+    """Approved posts for the share page (``content/posts/``); they are not pages of their own."""
     files: int = 0
     """How many content files were read."""
 

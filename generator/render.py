@@ -27,7 +27,7 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from generator import diagram, markup
+from generator import diagram, markup, posts
 from generator.model import Item, Lesson, Portal
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -280,6 +280,8 @@ class Renderer:
                 template, path, self.meta(playbook.data.title, "playbook", playbook.id, playbook.source),
                 playbook=playbook, data=playbook.data, **extra,
             )
+        if posts.has_share_page(portal):
+            pages[posts.SHARE_PAGE] = posts.share_page(self)
         return pages
 
     def nav(self) -> list[Any]:
@@ -297,6 +299,7 @@ class Renderer:
             {label(self.t("playbooks_title")): [
                 "playbooks/index.md", *[self.docs_path("playbooks", p) for p in portal.playbooks.values()]
             ]},
+            *([{label(self.t("share_nav")): posts.SHARE_PAGE}] if posts.has_share_page(portal) else []),
             {label(self.t("lessons_title")): "lessons/index.md"},
             {label(self.t("overview_title")): "overview.md"},
         ]

@@ -111,6 +111,25 @@ class Repository(Model):
     )
 
 
+class SocialNetwork(Model):
+    """A network that approved posts are written for, with how it counts a post's length."""
+
+    name: Title = Field(description="The network's name as readers know it, e.g. WeChat.")
+    limit: Annotated[Int, Field(ge=1, le=100000)] = Field(
+        description="The most characters a post may have (Unicode characters, links included)."
+    )
+    link_length: Annotated[Int, Field(ge=1, le=500)] | None = Field(
+        default=None,
+        description="How many characters every link counts, when the network shortens links; "
+        "leave it out when links count as written.",
+    )
+    share_url: str | None = Field(
+        default=None, pattern=r"^https://", max_length=500,
+        description="The network's own share page, with {url} and optionally {text} filled in URL-encoded; "
+        "leave it out when posts can only be copied.",
+    )
+
+
 class PortalConfig(Model):
     """`content/portal.yml`: the organisation and the portal's settings."""
 
@@ -132,6 +151,11 @@ class PortalConfig(Model):
     contacts: Contacts
     repository: Repository | None = Field(
         default=None, description="Where the content is kept; enables 'Edit this page' links."
+    )
+    networks: dict[str, SocialNetwork] = Field(
+        default_factory=dict,
+        description="Networks beyond the built-in LinkedIn, X, Facebook and Instagram (e.g. wechat, weibo), "
+        "by id; an id of a built-in network replaces it.",
     )
 
 
@@ -317,6 +341,11 @@ class RewardAction(Model):
     action: Title = Field(description="What the employee does.")
     points: Annotated[Int, Field(ge=0, le=10000)] = Field(description="Points it earns.")
     limit: str | None = Field(default=None, max_length=200, description="A cap, e.g. 3 per week.")
+    share: Bool = Field(
+        default=False,
+        description="true when the action is sharing an approved post: the rewards page links it to the share "
+        "page and the share page names its points.",
+    )
 
 
 class Tier(Model):
@@ -346,6 +375,11 @@ class RewardsPlaybook(PlaybookBase):
     disclosure: list[Text] = Field(
         min_length=1, description="How employees disclose incentives when they post."
     )
+    disclosure_appended: Bool = Field(
+        default=False,
+        description="true: the share page adds the disclosure hashtag from portal.yml to every approved post "
+        "that lacks it (and the length checks count it); false: every approved post must contain it.",
+    )
 
 
 class CustomPlaybook(PlaybookBase):
@@ -363,3 +397,41 @@ BUILTIN_PLAYBOOKS: dict[str, type[PlaybookBase]] = {
 }
 
 Playbook = TonePlaybook | NegativityPlaybook | RewardsPlaybook | CustomPlaybook
+
+
+# --- approved posts ---------------------------------------------------------------------------
+
+Hashtag = Annotated[str, Field(pattern=r"^#\w+$", max_length=100)]
+
+
+class Post(Model):
+    """`content/posts/<id>.yml`: an approved post that employees adapt and share."""
+
+    title: Title = Field(description="What the post is about, shown above it on the share page.")
+    language: str | None = Field(
+        default=None, pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+        description="The language code of the post's text; the post is shown on the site of that language. "
+        "Leave it out for the portal's default language.",
+    )
+    link: str = Field(
+        min_length=1, max_length=2000, description="The https:// address the post promotes; added when shared."
+    )
+    networks: dict[str, LongText] = Field(
+        min_length=1,
+        description="The text for each network, by network id: linkedin, x, facebook, instagram, "
+        "or a network from portal.yml.",
+    )
+    hashtags: list[Hashtag] = Field(
+        default_factory=list, description="Hashtags added after the text when they are not in it already."
+    )
+    roles: list[Ref] = Field(default_factory=list, description="Ids of the roles the post is meant for.")
+    paths: list[Ref] = Field(
+        default_factory=list,
+        description="Ids of learning paths; the post is meant for every role assigned one of them. "
+        "With neither roles nor paths, it is meant for everyone.",
+    )
+    publish: Date = Field(description="The first day the post may be shared (YYYY-MM-DD).")
+    expires: Date = Field(description="The last day the post may be shared (YYYY-MM-DD); it disappears after it.")
+    tip: Text | None = Field(
+        default=None, description="A suggestion shown with the post: what a reader could add in their own words."
+    )

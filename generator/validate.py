@@ -15,6 +15,7 @@ from generator import markup
 from generator.errors import Problems
 from generator.load import closest, load_portal
 from generator.model import Item, Lesson, Portal
+from generator.posts import check_posts
 from generator.render import resolve_source_link
 
 _INVISIBLE = {"Cc", "Cf", "Zl", "Zp"}
@@ -36,6 +37,7 @@ def check_portal(portal: Portal, problems: Problems) -> None:
     _check_lessons(portal, problems)
     _check_playbooks(portal, problems)
     _check_markdown_fields(portal, problems)
+    check_posts(portal, problems)
 
 
 def _reference(

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import http.server
@@ -118,15 +119,24 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def base_url(site) -> Iterator[str]:
+@contextlib.contextmanager
+def serve(site: Path) -> Iterator[str]:
+    """Serve ``site`` on 127.0.0.1 from a thread; yields the base URL."""
     handler = functools.partial(_QuietHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def base_url(site) -> Iterator[str]:
+    with serve(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -325,3 +335,21 @@ def test_without_javascript_posts_are_readable_and_controls_hidden(browser, base
         assert page.locator("[data-share-link]:visible").count() == 0
     finally:
         context.close()
+
+
+@pytest.mark.browser
+def test_the_role_the_portal_remembers_is_preselected(repo, tmp_path, browser):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(posts, "ROLE_STORAGE_KEYS", ("portal.role",))
+        remembering = build_on(repo, tmp_path / "site", BUILD_DAY)
+    with serve(remembering) as url:
+        context = browser.new_context(base_url=url)
+        context.add_init_script("window.localStorage.setItem('portal.role', 'engineer')")
+        page = context.new_page()
+        try:
+            open_share(page)
+            assert page.locator("#portal-share-role").input_value() == "engineer"
+            assert "Study lamps for the new school term" not in visible_titles(page)
+            assert "How a system unlocks without a signal" in visible_titles(page)
+        finally:
+            context.close()

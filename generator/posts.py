@@ -502,8 +502,8 @@ def share_page(renderer: Renderer) -> str:
     return renderer.page(
         "share.md.j2", SHARE_PAGE, meta,
         posts=posts, networks=[shown_networks[n] for n in order], roles=portal.roles_by_level(),
-        rewards=rewards, points=points, disclosure=tag, appended=appended, today=day,
-        strings=strings, language=renderer.language, role_keys=ROLE_STORAGE_KEYS,
+        rewards=rewards, points=points, disclosure=tag, appended=appended,
+        strings=strings, role_keys=ROLE_STORAGE_KEYS,
     )
 
 

@@ -74,24 +74,62 @@ class Portal:
         """Roles from the first rung of the ladder to the top, then by title."""
         return sorted(self.roles.values(), key=lambda r: (r.data.level, r.data.title.casefold()))
 
+    def path_origins(self, role: Item[schema.Role]) -> dict[str, Item[schema.Role]]:
+        """Every path a role is assigned, with the role that lists it: itself or a role it includes.
+
+        Included roles come first (depth first, in the order of ``includes``), then the role's own
+        paths, so that shared foundations lead the list. Each role and path is visited once, which
+        keeps a cycle of inclusions (an error the checks report) from looping.
+        """
+        origins: dict[str, Item[schema.Role]] = {}
+        visited: set[str] = set()
+
+        def walk(current: Item[schema.Role]) -> None:
+            if current.id in visited:
+                return
+            visited.add(current.id)
+            for included in current.data.includes:
+                if included in self.roles:
+                    walk(self.roles[included])
+            for path_id in current.data.paths:
+                if path_id in self.paths:
+                    origins.setdefault(path_id, current)
+
+        walk(role)
+        # The role's own listing wins over an inherited one.
+        for path_id in role.data.paths:
+            if path_id in origins:
+                origins[path_id] = role
+        return origins
+
     def paths_of_role(self, role: Item[schema.Role]) -> list[Item[schema.LearningPath]]:
-        return [self.paths[p] for p in role.data.paths if p in self.paths]
+        """The role's effective paths: its own and those of every role it includes."""
+        return [self.paths[p] for p in self.path_origins(role)]
 
     def paths_with_lesson(self, lesson_id: str) -> list[Item[schema.LearningPath]]:
         return [p for p in self.paths.values() if any(s.lesson == lesson_id for s in p.data.steps)]
 
     def roles_with_path(self, path_id: str) -> list[Item[schema.Role]]:
-        return [r for r in self.roles_by_level() if path_id in r.data.paths]
+        """Roles assigned the path, directly or through a role they include."""
+        return [r for r in self.roles_by_level() if path_id in self.path_origins(r)]
+
+    def role_steps(self, role: Item[schema.Role]) -> dict[str, tuple[schema.Step, Item[schema.LearningPath], int]]:
+        """Each lesson a role takes, with the step that sets its due day, that step's path and index.
+
+        Over the role's effective paths a required step wins over an optional one, then the
+        earliest due day; on a tie the first path in :meth:`paths_of_role` order.
+        """
+        chosen: dict[str, tuple[schema.Step, Item[schema.LearningPath], int]] = {}
+        for path in self.paths_of_role(role):
+            for index, step in enumerate(path.data.steps):
+                known = chosen.get(step.lesson)
+                if known is None or (step.required, -step.due_day) > (known[0].required, -known[0].due_day):
+                    chosen[step.lesson] = (step, path, index)
+        return chosen
 
     def role_lessons(self, role: Item[schema.Role]) -> dict[str, schema.Step]:
-        """The lessons a role must take, each with its earliest step over the role's paths."""
-        lessons: dict[str, schema.Step] = {}
-        for path in self.paths_of_role(role):
-            for step in path.data.steps:
-                known = lessons.get(step.lesson)
-                if known is None or (step.required, -step.due_day) > (known.required, -known.due_day):
-                    lessons[step.lesson] = step
-        return lessons
+        """The lessons a role must take, each with its earliest step over the role's effective paths."""
+        return {lesson: found[0] for lesson, found in self.role_steps(role).items()}
 
     def path_minutes(self, path: Item[schema.LearningPath], *, required_only: bool = False) -> int:
         return sum(

@@ -130,6 +130,30 @@ class SocialNetwork(Model):
     )
 
 
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
+class ScheduleRules(Model):
+    """How due days become dates, and how long onboarding may take."""
+
+    count: Literal["calendar_days", "working_days"] = Field(
+        default="calendar_days",
+        description="calendar_days: day N is N days after the start date; working_days: day N is the "
+        "Nth working day after it, skipping weekend days and holidays.",
+    )
+    weekend: list[Weekday] = Field(
+        default_factory=lambda: list[Weekday](["saturday", "sunday"]),
+        description="The days nobody works, e.g. [saturday, sunday] or [friday, saturday].",
+    )
+    holidays: list[Date] = Field(
+        default_factory=list, description="Dates, written YYYY-MM-DD, that are not working days."
+    )
+    onboarding_window: Annotated[Int, Field(ge=1, le=730)] | None = Field(
+        default=None,
+        description="Days (counted as above) within which every required step must be due, e.g. 30.",
+    )
+
+
 class PortalConfig(Model):
     """`content/portal.yml`: the organisation and the portal's settings."""
 
@@ -156,6 +180,16 @@ class PortalConfig(Model):
         default_factory=dict,
         description="Networks beyond the built-in LinkedIn, X, Facebook and Instagram (e.g. wechat, weibo), "
         "by id; an id of a built-in network replaces it.",
+    )
+    site_url: str | None = Field(
+        default=None, pattern=r"^https?://[^\s/]+(/\S*)?$", max_length=300,
+        description="Where the built portal is published, e.g. https://learn.example.com/; "
+        "lets downloaded calendars link to each lesson.",
+    )
+    schedule: ScheduleRules = Field(
+        default_factory=ScheduleRules,
+        description="How due days are counted (calendar or working days, weekend, holidays) "
+        "and the onboarding window.",
     )
 
 
@@ -197,6 +231,10 @@ class Role(Model):
         default_factory=list, description="Roles to escalate to, and when."
     )
     paths: list[Ref] = Field(default_factory=list, description="Ids of the learning paths assigned to this role.")
+    includes: list[Ref] = Field(
+        default_factory=list,
+        description="Ids of roles whose assignments this role takes too, e.g. [team-lead] for an executive.",
+    )
 
 
 # --- paths ------------------------------------------------------------------------------------
@@ -210,12 +248,24 @@ class Step(Model):
     required: Bool = Field(default=True, description="false makes the step optional.")
 
 
+class Refresher(Model):
+    """Lessons of a path to take again at a regular interval."""
+
+    every_months: Annotated[Int, Field(ge=1, le=60)] = Field(
+        description="Months between refreshers, counted from the start date, e.g. 12."
+    )
+    lessons: list[Ref] = Field(min_length=1, description="Ids of the path's lessons to repeat.")
+
+
 class LearningPath(Model):
     """`content/paths/<id>.yml`: an ordered learning path."""
 
     title: Title = Field(description="The path's name.")
     summary: Text = Field(description="One or two sentences: what the path teaches and for whom.")
     steps: list[Step] = Field(min_length=1, description="The lessons in the order they are taken.")
+    refresher: Refresher | None = Field(
+        default=None, description="Lessons to repeat at an interval, e.g. every 12 months."
+    )
 
 
 # --- lessons ----------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from generator.load import closest, load_portal
 from generator.model import Item, Lesson, Portal
 from generator.posts import check_posts
 from generator.render import resolve_source_link
+from generator.schedule import check_schedule
 
 _INVISIBLE = {"Cc", "Cf", "Zl", "Zp"}
 
@@ -38,6 +39,7 @@ def check_portal(portal: Portal, problems: Problems) -> None:
     _check_playbooks(portal, problems)
     _check_markdown_fields(portal, problems)
     check_posts(portal, problems)
+    check_schedule(portal, problems)
 
 
 def _reference(

@@ -118,3 +118,89 @@ def new(root: Path, kind: str, item_id: str) -> None:
 
     path = write_new(root, kind, item_id)
     click.echo(f"Wrote {path.relative_to(root).as_posix()}")
+
+
+def _checked_portal(root: Path, *, allow: set[Problem] | None = None):  # type: ignore[no-untyped-def]
+    """The validated portal, or exit 1 after printing its errors (those in ``allow`` excepted)."""
+    from generator.validate import validate as run_validation
+
+    portal, problems = run_validation(root)
+    blocking = [p for p in problems.errors if p not in (allow or set())]
+    if portal is None or blocking:
+        report(root, problems.items, portal.files if portal else 0)
+        raise ContentProblems(f"fix the {len(blocking) or len(problems.errors)} content error(s) above first")
+    return portal
+
+
+def _find_role(portal, role_id: str):  # type: ignore[no-untyped-def]
+    from generator.load import closest
+
+    if role_id in portal.roles:
+        return portal.roles[role_id]
+    by_title = {r.data.title.casefold(): r for r in portal.roles.values()}
+    if role_id.casefold() in by_title:
+        return by_title[role_id.casefold()]
+    guess = closest(role_id, portal.roles)
+    raise click.BadParameter(
+        f"unknown role `{role_id}`" + (f"; did you mean `{guess}`?" if guess else "")
+        + "\nroles: " + ", ".join(r.id for r in portal.roles_by_level()),
+        param_hint="--role",
+    )
+
+
+@main.command()
+@click.option("--role", "role_id", required=True, metavar="ROLE",
+              help="The role's id (its file name), e.g. sales-representative.")
+@click.option("--start", required=True, type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="The employee's first day.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "ics"]), default="table", show_default=True,
+              help="table to read, csv for a spreadsheet, ics for a calendar.")
+@click.pass_obj
+def plan(root: Path, role_id: str, start, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    """A role's schedule with real dates: every lesson, by when, and the refreshers of the first year."""
+    from generator import export
+    from generator.render import Messages
+    from generator.schedule import plan as make_plan
+
+    portal = _checked_portal(root)
+    role = _find_role(portal, role_id)
+    day = start.date()
+    rows = export.rows(portal, make_plan(portal, role, day))
+    if fmt == "csv":
+        text = export.to_csv(rows)
+    elif fmt == "ics":
+        text = export.to_ics(portal, role, day, rows, Messages(portal.config.default_language))
+    else:
+        text = export.to_table(portal, role, day, rows)
+    click.echo(text, nl=False)
+
+
+@main.group(name="report", invoke_without_command=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
+              help="table to read, csv (the roles-by-lessons matrix) for a spreadsheet, json for tools.")
+@click.option("--check", is_flag=True, help="Exit with status 1 when the report finds any policy breach.")
+@click.pass_context
+def report_command(ctx: click.Context, fmt: str, check: bool) -> None:
+    """Who learns what by when: per role, the roles-by-lessons matrix, gaps and policy breaches."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from generator import report as hr_report
+    from generator.schedule import policy_problems
+
+    root: Path = ctx.obj
+    from generator.load import load_portal
+
+    loaded, _ = load_portal(root)
+    allowed = set(policy_problems(loaded).items) if loaded is not None else set()
+    portal = _checked_portal(root, allow=allowed)
+    result = hr_report.build_report(portal)
+    if fmt == "json":
+        click.echo(hr_report.as_json(result), nl=False)
+    elif fmt == "csv":
+        click.echo(hr_report.as_csv(result), nl=False)
+        for breach in result.breaches:
+            click.echo(breach.problem.format(_source_line(root, breach.problem)), err=True)
+    else:
+        click.echo(hr_report.as_table(result), nl=False)
+    if check and result.breaches:
+        raise ContentProblems(f"report: {len(result.breaches)} policy breach(es)")

@@ -79,3 +79,62 @@ def negativity_flow(playbook: Any, portal: Any, t: Callable[..., str]) -> tuple[
         f'<rect width="{width}" height="{height}" fill="#f7f9fa"/>' + "".join(body) + "</svg>\n"
     )
     return svg, t("neg_flow_alt", summary=summary), (width, height)
+
+
+REQUIRED_COLOUR, OPTIONAL_COLOUR = "#1f5f3f", "#b86a1f"
+"""Bar colours; each has at least 3:1 contrast against the chart's background, and optional
+minutes are also hatched, so the two never differ by colour alone."""
+
+
+def minutes_chart(
+    rows: list[tuple[str, int, int]], t: Callable[..., str]
+) -> tuple[str, str, tuple[int, int]]:
+    """Horizontal bars of minutes per role, required then optional: (SVG text, text alternative, size).
+
+    ``rows`` holds (role title, required minutes, optional minutes), top to bottom.
+    """
+    label_w, bar_max, bar_h, row_h, top = 220, 400, 20, 30, 44
+    width = label_w + bar_max + 150
+    height = top + len(rows) * row_h + 12
+    most = max((req + opt for _, req, opt in rows), default=0) or 1
+    title = html.escape(t("hr_chart_title"))
+    legend_required, legend_optional = html.escape(t("hr_chart_required")), html.escape(t("hr_chart_optional"))
+    body = [
+        f'<rect x="{label_w}" y="12" width="14" height="14" fill="{REQUIRED_COLOUR}"/>',
+        f'<text x="{label_w + 20}" y="24" font-size="13" fill="#1a1a1a">{legend_required}</text>',
+        f'<rect x="{label_w + 140}" y="12" width="14" height="14" fill="url(#optional)" stroke="{OPTIONAL_COLOUR}"/>',
+        f'<text x="{label_w + 160}" y="24" font-size="13" fill="#1a1a1a">{legend_optional}</text>',
+    ]
+    alt_parts = []
+    for index, (role, required, optional) in enumerate(rows):
+        y = top + index * row_h
+        req_w = round(bar_max * required / most)
+        opt_w = round(bar_max * optional / most)
+        body.append(
+            f'<text x="{label_w - 10}" y="{y + 15}" font-size="13" text-anchor="end" fill="#1a1a1a">'
+            f"{html.escape(_fit(role, 30))}</text>"
+        )
+        if req_w:
+            body.append(f'<rect x="{label_w}" y="{y}" width="{req_w}" height="{bar_h}" fill="{REQUIRED_COLOUR}"/>')
+        if opt_w:
+            body.append(
+                f'<rect x="{label_w + req_w}" y="{y}" width="{opt_w}" height="{bar_h}" fill="url(#optional)" '
+                f'stroke="{OPTIONAL_COLOUR}"/>'
+            )
+        value = t("minutes", n=required) + (f" + {optional}" if optional else "")
+        body.append(
+            f'<text x="{label_w + req_w + opt_w + 8}" y="{y + 15}" font-size="13" fill="#1a1a1a">'
+            f"{html.escape(value)}</text>"
+        )
+        alt_parts.append(t("hr_chart_row", role=role, required=required, optional=optional))
+    summary = "; ".join(alt_parts)
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" role="img" aria-label="{title}" font-family="system-ui, sans-serif">'
+        f"<title>{title}</title><desc>{html.escape(summary)}</desc>"
+        '<defs><pattern id="optional" width="6" height="6" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/>'
+        f'<rect width="3" height="6" fill="{OPTIONAL_COLOUR}"/></pattern></defs>'
+        f'<rect width="{width}" height="{height}" fill="#f7f9fa"/>' + "".join(body) + "</svg>\n"
+    )
+    return svg, t("hr_chart_alt", summary=summary), (width, height)

@@ -51,7 +51,7 @@ def mkdocs_config(
         docs_dir=str(docs_dir),
         site_dir=str(site_dir),
         nav=renderer.nav(),
-        not_in_nav="/lessons/*.md\n/playbooks/*.svg\n",
+        not_in_nav="/lessons/*.md\n/playbooks/*.svg\n/checklists/*.md\n",
         copyright=html.escape(portal.config.organisation, quote=False),
         strict=True,
     )

@@ -242,9 +242,9 @@ class Renderer:
         pages["playbooks/index.md"] = self.page(
             "playbooks.md.j2", "playbooks/index.md", self.meta(self.t("playbooks_title"), "playbooks")
         )
-        pages["overview.md"] = self.page(
-            "overview.md.j2", "overview.md", {**self.meta(self.t("overview_title"), "overview"), "hide": ["toc"]}
-        )
+        from generator import hr  # the HR overview and checklists build on the HR report
+
+        pages.update(hr.pages(self))
         for role in portal.roles.values():
             path = self.docs_path("roles", role)
             pages[path] = self.page(
@@ -301,7 +301,7 @@ class Renderer:
             ]},
             *([{label(self.t("share_nav")): posts.SHARE_PAGE}] if posts.has_share_page(portal) else []),
             {label(self.t("lessons_title")): "lessons/index.md"},
-            {label(self.t("overview_title")): "overview.md"},
+            {label(self.t("hr_title")): "overview.md"},
         ]
 
 

@@ -54,6 +54,7 @@ dont:
   - "Share anything that is not public yet"
 escalate_to: []            # e.g. - {{role: team-lead, when: "A customer threatens legal action"}}
 paths: []                  # ids of learning paths assigned to this role
+includes: []               # ids of roles whose paths this role takes too, e.g. [team-lead]
 """
 
 PATH = """\
@@ -64,6 +65,9 @@ steps:                     # lessons in the order they are taken
   - lesson: {lesson}
     due_day: 7             # days after the start date by which it is due
     # required: false      # uncomment to make a step optional
+# refresher:               # uncomment to repeat some of the path's lessons at an interval
+#   every_months: 12
+#   lessons: [{lesson}]
 """
 
 

@@ -61,6 +61,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         config.copyright = derived["copyright"]
         config.nav = derived["nav"]
         config.theme["language"] = renderer.language
+        config.extra["portal_strings"] = derived["extra"]["portal_strings"]
         from pathspec.gitignore import GitIgnoreSpec
 
         config.not_in_nav = GitIgnoreSpec.from_lines(derived["not_in_nav"].splitlines())

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from generator import learning
 from generator.model import Portal
 from generator.render import Renderer
 
@@ -51,7 +52,7 @@ def mkdocs_config(
         docs_dir=str(docs_dir),
         site_dir=str(site_dir),
         nav=renderer.nav(),
-        not_in_nav="/lessons/*.md\n/playbooks/*.svg\n/checklists/*.md\n",
+        not_in_nav=f"/lessons/*.md\n/playbooks/*.svg\n/checklists/*.md\n/{learning.CERTIFICATES}/*.md\n",
         copyright=html.escape(portal.config.organisation, quote=False),
         strict=True,
     )
@@ -61,6 +62,8 @@ def mkdocs_config(
         theme["custom_dir"] = str((portal.root / custom_dir).resolve())
     theme["language"] = renderer.language
     config["theme"] = theme
+    # overrides/main.html hands these to the script as JSON, in the language of this build.
+    config["extra"] = {**(config.get("extra") or {}), "portal_strings": learning.browser_strings(renderer.t)}
     plugins = []
     for entry in config.get("plugins") or ["search"]:
         name = entry if isinstance(entry, str) else next(iter(entry))

@@ -27,7 +27,7 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from generator import diagram, markup, posts
+from generator import diagram, learning, markup, posts
 from generator.model import Item, Lesson, Portal
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -186,21 +186,17 @@ class Renderer:
             return Markup(html.escape(relative_href(docs_path, to, anchor), quote=True))
 
         def path_lessons(path: Item[Any]) -> list[dict[str, Any]]:
-            return [
-                {
-                    "id": step.lesson,
-                    "title": self.portal.lessons[step.lesson].data.title,
-                    "minutes": self.portal.lessons[step.lesson].data.minutes,
-                    "fingerprint": self.portal.lessons[step.lesson].fingerprint,
-                    "required": step.required,
-                    "due_day": step.due_day,
-                    "url": relative_href(docs_path, self.docs_path("lessons", self.portal.lessons[step.lesson])),
-                }
-                for step in path.data.steps
-            ]
+            return learning.path_lessons(self, docs_path, path)
+
+        def certificate(path: Item[Any]) -> Markup:
+            return href(learning.certificate_docs_path(path))
+
+        def catalogue() -> dict[str, Any]:
+            return learning.catalogue(self, docs_path)
 
         body = self.env.get_template(template).render(
-            here=docs_path, link=link, href=href, docs=self.docs_path, path_lessons=path_lessons, **context
+            here=docs_path, link=link, href=href, docs=self.docs_path, path_lessons=path_lessons,
+            certificate=certificate, catalogue=catalogue, **context,
         )
         # JSON is YAML, and far cheaper to write than YAML at thousands of pages.
         front = json.dumps(meta, ensure_ascii=False)
@@ -282,6 +278,7 @@ class Renderer:
             )
         if posts.has_share_page(portal):
             pages[posts.SHARE_PAGE] = posts.share_page(self)
+        pages.update(learning.pages(self))
         return pages
 
     def nav(self) -> list[Any]:
@@ -290,6 +287,7 @@ class Renderer:
         label = _nav_label
         return [
             {label(portal.config.program): "index.md"},
+            {label(self.t("progress_title")): learning.PROGRESS_PAGE},
             {label(self.t("roles_title")): [
                 "roles/index.md", *[self.docs_path("roles", r) for r in portal.roles_by_level()]
             ]},

@@ -54,7 +54,7 @@ if TYPE_CHECKING:
 SHARE_PAGE = "share.md"
 """The share page's place in the docs folder."""
 
-ROLE_STORAGE_KEYS: tuple[str, ...] = ()
+ROLE_STORAGE_KEYS: tuple[str, ...] = ("advocacy-portal:role",)
 """localStorage keys under which other parts of the portal remember the reader's role; the share
 page preselects that role in its filter."""
 

@@ -66,6 +66,8 @@ def test_role_lessons_and_a_failed_then_passed_check_persist_and_show_in_the_bar
     page.keyboard.press("Enter")
     page.get_by_text("Receptionist is your role").wait_for()
     assert page.get_by_role("button", name="Forget my role choice").get_attribute("aria-pressed") == "true"
+    # Other pages (the share page's role filter) read the role from its own key.
+    assert page.evaluate("() => localStorage.getItem('advocacy-portal:role')") == "receptionist"
 
     page.goto("")
     lead = page.locator("[data-portal-next]")

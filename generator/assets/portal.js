@@ -13,6 +13,8 @@
   root.classList.add("portal-js");
 
   var STORE_KEY = "advocacy-portal:progress";
+  // The chosen role also alone, as plain text, for other pages of the portal (the share page's filter).
+  var ROLE_KEY = "advocacy-portal:role";
   var EXPORT_FORMAT = "advocacy-portal-progress";
   var STRINGS = readJson(document.getElementById("portal-strings"), {});
   var LANGUAGE = root.getAttribute("lang") || "en";
@@ -137,6 +139,8 @@
   function save(state) {
     try {
       window.localStorage.setItem(STORE_KEY, JSON.stringify(state));
+      if (state.role) window.localStorage.setItem(ROLE_KEY, state.role);
+      else window.localStorage.removeItem(ROLE_KEY);
       memory = null;
     } catch (error) {
       memory = JSON.parse(JSON.stringify(state));
@@ -683,6 +687,7 @@
       if (!window.confirm(t("js_clear_confirm"))) return;
       try {
         window.localStorage.removeItem(STORE_KEY);
+        window.localStorage.removeItem(ROLE_KEY);
       } catch (error) {
         // nothing stored: nothing to forget
       }

@@ -107,6 +107,8 @@ PAGES: dict[str, tuple[str, Any]] = {
     "paths": ("paths/", None),
     "lessons": ("lessons/", None),
     "overview": ("overview/", None),
+    "checklist": ("checklists/receptionist/", None),
+    "share": ("share/", None),
 }
 
 

@@ -204,3 +204,36 @@ def report_command(ctx: click.Context, fmt: str, check: bool) -> None:
         click.echo(hr_report.as_table(result), nl=False)
     if check and result.breaches:
         raise ContentProblems(f"report: {len(result.breaches)} policy breach(es)")
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to write the schemas (default: content/schemas/ in the repository root).")
+@click.option("--check", is_flag=True,
+              help="Write nothing; exit 1 when a schema file is missing or out of date.")
+@click.pass_obj
+def schema(root: Path, out_dir: Path | None, check: bool) -> None:
+    """Write JSON Schemas (draft-07) of every content file type, for editors' completion and hover help."""
+    from generator.schema_export import SCHEMA_DIR, stale_schemas, write_schemas
+
+    target = out_dir if out_dir is not None else root / SCHEMA_DIR
+    shown = _shown(target, root)
+    if check:
+        stale = stale_schemas(root, target)
+        if stale:
+            raise ContentProblems(
+                "\n".join(f"{shown}/{name}: out of date" for name in stale)
+                + "\nrun `portal schema` and commit the result"
+            )
+        click.echo(f"{shown}: schemas are up to date", err=True)
+        return
+    changed = write_schemas(root, target)
+    click.echo(f"{shown}: {len(changed)} schema file(s) written, the others were up to date", err=True)
+
+
+def _shown(path: Path, root: Path) -> str:
+    """``path`` as an editor would type it: relative to the repository root when inside it."""
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()

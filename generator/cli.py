@@ -237,3 +237,53 @@ def _shown(path: Path, root: Path) -> str:
         return path.resolve().relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+@main.command()
+@click.argument("base")
+@click.argument("head", required=False)
+@click.option("--format", "output", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True,
+              help="Markdown for a pull-request comment, or JSON for tools.")
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="List at most this many changes (a comment has a size limit); the rest are counted.")
+@click.pass_obj
+def diff(root: Path, base: str, head: str | None, output: str, limit: int | None) -> None:
+    """What changed in content/ from BASE to HEAD, in policy terms.
+
+    BASE and HEAD are git revisions (a branch, a tag, HEAD~1, a commit id). Without HEAD,
+    BASE is compared with the working tree: committed, uncommitted and untracked files
+    under content/ alike, as `git diff BASE` does for tracked files.
+    """
+    import json
+
+    from generator.diff import Wording, diff_revisions, wording_messages
+    from generator.revisions import GitError
+
+    try:
+        comparison = diff_revisions(root, base, head)
+    except GitError as error:
+        raise click.ClickException(str(error)) from error
+    t = wording_messages(root, comparison.language)
+    plain, markdown = Wording(t), Wording(t, markdown=True, mention_safe=True)
+    changes = comparison.changes
+    shown = changes if limit is None else changes[:limit]
+    if output == "json":
+        data = {
+            "base": comparison.base,
+            "head": comparison.head,
+            "changes": [c.as_json(plain, markdown) for c in shown],
+            "more": len(changes) - len(shown),
+        }
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    base_label = f"`{comparison.base[:7]}`"
+    head_label = f"`{comparison.head[:7]}`" if comparison.head else t("diff_working_tree")
+    click.echo(f"### {t('diff_heading')}\n")
+    if not changes:
+        click.echo(t("diff_none", base=base_label, head=head_label))
+        return
+    click.echo(t("diff_compared", base=base_label, head=head_label, n=len(changes)) + "\n")
+    for line in markdown.lines(shown):
+        click.echo(f"- {line}")
+    if len(shown) < len(changes):
+        click.echo(f"- {t('diff_more', n=len(changes) - len(shown))}")

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import REPO, run_portal
 from jsonschema import Draft7Validator
 
-from conftest import REPO, run_portal
 from generator.schema_export import SCHEMA_DIR, schema_texts, stale_schemas
 from generator.yamlio import split_front_matter
 
@@ -37,7 +37,7 @@ for _tag, _pattern, _first in (
 
 
 def load12(text: str) -> Any:
-    return yaml.load(text, Loader=Yaml12Loader)  # noqa: S506 - a safe loader with fewer implicit types
+    return yaml.load(text, Loader=Yaml12Loader)  # a SafeLoader with fewer implicit types
 
 
 def validator(name: str) -> Draft7Validator:

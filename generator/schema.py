@@ -191,6 +191,10 @@ class PortalConfig(Model):
         description="How due days are counted (calendar or working days, weekend, holidays) "
         "and the onboarding window.",
     )
+    recent_changes: Annotated[Int, Field(ge=0, le=100)] = Field(
+        default=10,
+        description="How many of the latest commits to content/ the What changed page covers; 0 leaves it out.",
+    )
 
 
 # --- roles ------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from pydantic import BaseModel
 from generator import schema
 from generator.model import Item
 from generator.render import Messages
-from generator.revisions import EMPTY_TREE, ContentReader, Snapshot, commit_id, renames
+from generator.revisions import EMPTY_TREE, PORTAL, ContentReader, Snapshot, classify, commit_id, renames
 
 # --- the vocabulary of a change ------------------------------------------------------------------
 
@@ -466,49 +466,67 @@ SPECIAL: dict[tuple[type[BaseModel], str], Callable[..., Iterator[Delta]]] = {
 
 
 def compare(old: Snapshot, new: Snapshot, renamed: dict[str, str] | None = None) -> list[Change]:
-    """Every change from ``old`` to ``new``, most important first (unreadable files, then by kind)."""
+    """Every change from ``old`` to ``new``, most important first (unreadable files, then by kind).
+
+    Only files whose content differs are loaded (a file with the same blob id says the same).
+    """
     ctx = Context(old, new)
+    renamed = renamed or {}
+    changed = {p for p in set(old.blobs) | set(new.blobs) if old.blobs.get(p) != new.blobs.get(p)}
+    if old.kinds != new.kinds:  # a playbook may load or not depending on the templates beside it
+        changed |= {p for p in set(old.blobs) & set(new.blobs) if p.startswith("content/playbooks/")}
+    old.prefetch(changed)
+    new.prefetch(changed)
     changes: list[Change] = []
-    for path, errors in sorted(new.unreadable.items()):
-        changes.append(Change("unreadable", "unreadable", path, (), (
-            Msg.of("diff_unreadable", path=Code(path), n=errors, revision=_revision(new.label)),), inline=True))
-    for path, errors in sorted(old.unreadable.items()):
-        if path not in new.unreadable:
+    loaded = sorted(p for p in changed if p == PORTAL or classify_item(p))
+    for path in loaded:
+        if new.errors(path):
             changes.append(Change("unreadable", "unreadable", path, (), (
-                Msg.of("diff_unreadable_before", path=Code(path), n=errors, revision=_revision(old.label)),),
+                Msg.of("diff_unreadable", path=Code(path), n=new.errors(path), revision=_revision(new.label)),),
                 inline=True))
-    skip = set(old.unreadable) | set(new.unreadable)
-    if old.config is not None and new.config is not None:
+        elif path in new.blobs and old.errors(path):
+            changes.append(Change("unreadable", "unreadable", path, (), (
+                Msg.of("diff_unreadable_before", path=Code(path), n=old.errors(path), revision=_revision(old.label)),),
+                inline=True))
+    readable = {p for p in loaded if not old.errors(p) and not new.errors(p)}
+    if PORTAL in readable and old.config is not None and new.config is not None:
         for delta in compare_models(old.config, new.config, ctx):
-            changes.append(_item_change("portal", "changed", "content/portal.yml", "", delta,
-                                        (Msg.of("diff_subject_portal"),)))
-    removed = {k: i for k, i in old.items.items() if k not in new.items and i.source not in skip}
-    added = {k: i for k, i in new.items.items() if k not in old.items and i.source not in skip}
-    pairs = _pair_renames(removed, added, renamed or {}, ctx)
+            changes.append(_item_change("portal", "changed", PORTAL, "", delta, (Msg.of("diff_subject_portal"),)))
+    removed = {k: old.item(k[0], k[1]) for k, p in old.item_paths.items() if k not in new.item_paths and p in readable}
+    added = {k: new.item(k[0], k[1]) for k, p in new.item_paths.items() if k not in old.item_paths and p in readable}
+    pairs = _pair_renames(removed, added, renamed, ctx)  # type: ignore[arg-type]
+    paired_old, paired_new = {o for o, _ in pairs}, {n for _, n in pairs}
     for (kind, old_id), (_, new_id) in pairs:
-        changes.append(Change(kind, "renamed", new.items[(kind, new_id)].source,
+        changes.append(Change(kind, "renamed", new.item_paths[(kind, new_id)],
                               (Msg.of(ITEM_SUBJECT[kind], title=ctx.ref(kind, new_id)),),
                               (Msg.of("diff_renamed", old=Code(old_id), new=Code(new_id)),),
                               item=new_id, field="id", before=old_id, after=new_id, inline=True))
-    common = [(k, k) for k in old.items if k in new.items] + pairs
-    for old_key, new_key in sorted(common, key=lambda p: (CATEGORIES.index(p[1][0]), p[1][1])):
-        changes.extend(compare_items(old.items[old_key], new.items[new_key], new_key[0], ctx))
+    common = [(k, k) for k, p in old.item_paths.items() if new.item_paths.get(k) == p and p in readable]
+    for old_key, new_key in sorted([*common, *pairs], key=lambda p: (CATEGORIES.index(p[1][0]), p[1][1])):
+        before, after = old.item(*old_key), new.item(*new_key)
+        if before is not None and after is not None:
+            changes.extend(compare_items(before, after, new_key[0], ctx))
     for (kind, item_id), item in sorted(added.items()):
-        if (kind, item_id) in {n for _, n in pairs}:
-            continue
-        changes.append(Change(kind, "added", item.source, (Msg.of(ITEM_SUBJECT[kind], title=ctx.ref(kind, item_id)),),
-                              (Msg.of("diff_item_added", details=_summary(kind, item, ctx)),),
-                              item=item_id, inline=True))
+        if (kind, item_id) not in paired_new and item is not None:
+            changes.append(Change(kind, "added", item.source,
+                                  (Msg.of(ITEM_SUBJECT[kind], title=ctx.ref(kind, item_id)),),
+                                  (Msg.of("diff_item_added", details=_summary(kind, item, ctx)),),
+                                  item=item_id, inline=True))
     for (kind, item_id), item in sorted(removed.items()):
-        if (kind, item_id) in {o for o, _ in pairs}:
-            continue
-        changes.append(Change(kind, "removed", item.source,
-                              (Msg.of(ITEM_SUBJECT[kind], title=Ref(kind, item_id, item.data.title)),),
-                              (Msg.of("diff_item_removed"),), item=item_id, inline=True))
-    changes.extend(_compare_translations(ctx, renamed or {}))
-    changes.extend(_compare_others(old, new, renamed or {}))
+        if (kind, item_id) not in paired_old and item is not None:
+            changes.append(Change(kind, "removed", item.source,
+                                  (Msg.of(ITEM_SUBJECT[kind], title=Ref(kind, item_id, item.data.title)),),
+                                  (Msg.of("diff_item_removed"),), item=item_id, inline=True))
+    changes.extend(_compare_translations(ctx))
+    changes.extend(_compare_others(old, new, renamed))
     order = {c: i for i, c in enumerate(CATEGORIES)}
     return sorted(changes, key=lambda c: order[c.category])  # stable: keeps the order within a kind
+
+
+def classify_item(path: str) -> bool:
+    """Whether ``path`` is a file the loader reads as an item (not a translation, not another file)."""
+    what = classify(path)
+    return bool(what) and not what[2] and what[0] != "portal"  # type: ignore[index]
 
 
 def _revision(label: str) -> Any:
@@ -588,7 +606,7 @@ def _summary(kind: str, item: Item[Any], ctx: Context) -> Any:
     return Msg.of("diff_kind", kind=Code(data.kind))
 
 
-def _compare_translations(ctx: Context, renamed: dict[str, str]) -> list[Change]:
+def _compare_translations(ctx: Context) -> list[Change]:
     old = {(k, ctx.current(k, i), lang): p for p, (k, i, lang) in ctx.old.translations.items()}
     new = {(k, i, lang): p for p, (k, i, lang) in ctx.new.translations.items()}
     changes = []

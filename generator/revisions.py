@@ -3,20 +3,22 @@
 A revision's files are read from git's object store (``git ls-tree`` for the
 list, one ``git cat-file --batch`` for the blobs), written into a private
 folder and loaded one file at a time with :func:`generator.load.load_item`,
-the function the validator uses. Loaded files are remembered by path and
-blob id, so comparing many revisions in a row (the "What changed" page)
-reads each version of a file once.
+the function the validator uses. A snapshot loads a file only when asked
+for it, so a comparison loads only the files that differ (and the few items
+it names by title); loaded files are remembered by path and blob id, so
+walking many commits in a row (the "What changed" page) reads each version
+of a file at most once.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
 import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,7 @@ from generator.load import SUFFIXES, check_shape, load_item, read_yaml
 from generator.model import Item
 
 CONTENT = "content"
+PORTAL = "content/portal.yml"
 IGNORED = ("content/schemas/",)
 """Generated files under content/ that say nothing about the policy."""
 CUSTOM_TEMPLATES = "overrides/portal/playbooks"
@@ -40,31 +43,73 @@ class GitError(Exception):
     """git refused: not a repository, an unknown revision, or git is missing."""
 
 
-@dataclasses.dataclass
 class Snapshot:
-    """Everything in ``content/`` at one revision, loaded and checked file by file."""
+    """Everything in ``content/`` at one revision. Files are loaded when first asked for, so that
+    comparing two revisions loads only what differs (and the few items it names)."""
 
-    label: str
-    """How the revision is shown: a short commit id, or 'the working tree'."""
-    config: schema.PortalConfig | None = None
-    items: dict[tuple[str, str], Item[Any]] = dataclasses.field(default_factory=dict)
-    """(folder, id) -> the item, e.g. ("lessons", "answering-fast")."""
-    blobs: dict[str, str] = dataclasses.field(default_factory=dict)
-    """Path -> git blob id of every content file (items, translations and others)."""
-    translations: dict[str, tuple[str, str, str]] = dataclasses.field(default_factory=dict)
-    """Path -> (folder, id of the translated item, language)."""
-    others: set[str] = dataclasses.field(default_factory=set)
-    """Content files that are neither the settings, an item nor a translation."""
-    unreadable: dict[str, int] = dataclasses.field(default_factory=dict)
-    """Path -> number of errors, for files the loader refused at this revision."""
+    def __init__(
+        self, label: str, blobs: dict[str, str], *, kinds: tuple[str, ...] = (), links: Iterable[str] = (),
+        reader: ContentReader | None = None, data: dict[str, bytes] | None = None,
+    ) -> None:
+        self.label = label
+        """How the revision is shown: a short commit id, or "" for the working tree."""
+        self.blobs = blobs
+        """Path -> git blob id of every file under content/ (symbolic links included)."""
+        self.kinds = kinds
+        """Playbook kinds with a template in overrides/ at this revision."""
+        self.links = set(links)
+        self._reader, self._data = reader, data
+        self.item_paths: dict[tuple[str, str], str] = {}
+        """(folder, id) -> path of every item file, e.g. ("lessons", "answering-fast")."""
+        self.translations: dict[str, tuple[str, str, str]] = {}
+        """Path -> (folder, id of the translated item, language)."""
+        self.others: set[str] = set()
+        """Content files that are neither the settings, an item nor a translation."""
+        for path in sorted(blobs):
+            what = classify(path)
+            if what is None:
+                self.others.add(path)
+            elif what[2]:
+                self.translations[path] = what
+            elif what[0] != "portal":
+                self.item_paths[(what[0], what[1])] = path
 
     @property
     def language(self) -> str:
-        return self.config.default_language if self.config else "en"
+        config = self.config
+        return config.default_language if config else "en"
+
+    @property
+    def config(self) -> schema.PortalConfig | None:
+        return self.load(PORTAL)[0] if PORTAL in self.blobs else None
+
+    def item(self, kind: str, item_id: str) -> Item[Any] | None:
+        """The item, or None when there is no such file or it does not load."""
+        path = self.item_paths.get((kind, item_id))
+        return self.load(path)[0] if path else None
+
+    def errors(self, path: str) -> int:
+        """How many errors the loader found in ``path`` at this revision (0: it loads)."""
+        return self.load(path)[1] if path in self.blobs else 0
 
     def title(self, kind: str, item_id: str) -> str | None:
-        item = self.items.get((kind, item_id))
+        item = self.item(kind, item_id)
         return getattr(item.data, "title", None) if item else None
+
+    def prefetch(self, paths: Iterable[str]) -> None:
+        """Read many files' bytes at once before loading them one by one."""
+        if self._reader is not None and self._data is None:
+            self._reader.prefetch([self.blobs[p] for p in paths if p in self.blobs and p not in self.links])
+
+    def load(self, path: str) -> tuple[Any, int]:
+        """(model or item, error count) of one file; (None, n) when it does not load."""
+        if path in self.links:
+            return None, 1
+        if self._reader is None:
+            return None, 0
+        sha = self.blobs[path]
+        data = self._data[path] if self._data is not None else None
+        return self._reader.load(path, sha, self.kinds, data)
 
 
 def git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
@@ -99,7 +144,7 @@ def blob_id(data: bytes) -> str:
 def classify(path: str) -> tuple[str, str, str] | None:
     """What a content path is: ("portal", "", ""), (folder, id, "") for an item,
     (folder, id, language) for a translation, or None for any other file."""
-    if path == f"{CONTENT}/portal.yml":
+    if path == PORTAL:
         return ("portal", "", "")
     parts = path.split("/")
     if len(parts) != 3 or parts[0] != CONTENT or parts[1] not in SUFFIXES or parts[2].startswith("."):
@@ -115,12 +160,13 @@ def classify(path: str) -> tuple[str, str, str] | None:
 
 
 class ContentReader:
-    """Loads snapshots of one repository's content; use it as a context manager."""
+    """Reads and loads content files for snapshots of one repository; use it as a context manager."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self._tmp = Path(tempfile.mkdtemp(prefix="portal-revisions-"))
         self._loaded: dict[tuple[str, str, tuple[str, ...]], tuple[Any, int]] = {}
+        self._bytes: dict[str, bytes] = {}
         self._kinds: tuple[str, ...] | None = None
 
     def __enter__(self) -> ContentReader:
@@ -140,7 +186,7 @@ class ContentReader:
         listing = git(self.root, "ls-tree", "-r", "-z", revision, "--", CONTENT, CUSTOM_TEMPLATES)
         files: dict[str, str] = {}
         links: list[str] = []
-        templates: list[str] = []
+        kinds: list[str] = []
         for entry in listing.split(b"\x00"):
             if not entry:
                 continue
@@ -148,25 +194,19 @@ class ContentReader:
             mode, kind, sha = meta.decode().split()
             path = raw_path.decode("utf-8", "surrogateescape")
             if path.startswith(CUSTOM_TEMPLATES + "/"):
-                templates.append(path)
-            elif kind != "blob" or path.startswith(IGNORED):
-                continue
-            elif mode == "120000":
-                links.append(path)
-            else:
+                kinds.append(_template_kind(path))
+            elif kind == "blob" and not path.startswith(IGNORED):
                 files[path] = sha
-        kinds = tuple(sorted(_template_kind(p) for p in templates if _template_kind(p)))
-        missing = [sha for path, sha in files.items() if self._key(path, sha, kinds) not in self._loaded]
-        blobs = self._cat(missing) if missing else {}
-        return self._snapshot(label, files, lambda path: blobs[files[path]], kinds, links)
+                if mode == "120000":
+                    links.append(path)
+        return Snapshot(label, files, kinds=tuple(sorted(k for k in kinds if k)), links=links, reader=self)
 
     def working_tree(self) -> Snapshot:
         """``content/`` as it is on disk now, committed or not (untracked files included)."""
         files: dict[str, str] = {}
         data: dict[str, bytes] = {}
         links: list[str] = []
-        content = self.root / CONTENT
-        for folder, dirs, names in os.walk(content):
+        for folder, dirs, names in os.walk(self.root / CONTENT):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in sorted(names):
                 full = Path(folder) / name
@@ -174,26 +214,26 @@ class ContentReader:
                 if path.startswith(IGNORED):
                     continue
                 if full.is_symlink():
+                    files[path] = blob_id(os.fsencode(os.readlink(full)))
                     links.append(path)
                     continue
                 raw = full.read_bytes()
-                files[path] = blob_id(raw)
-                data[path] = raw
+                files[path], data[path] = blob_id(raw), raw
         templates = self.root / CUSTOM_TEMPLATES
-        kinds = tuple(sorted(
-            k for k in (_template_kind(p.name) for p in templates.glob("*.md.j2")) if k
-        )) if templates.is_dir() else ()
-        return self._snapshot("", files, data.__getitem__, kinds, links)
+        found = (_template_kind(p.name) for p in templates.glob("*.md.j2")) if templates.is_dir() else ()
+        return Snapshot("", files, kinds=tuple(sorted(k for k in found if k)), links=links, reader=self, data=data)
 
     @staticmethod
     def empty() -> Snapshot:
-        return Snapshot(label="")
+        """Nothing: what came before a repository's first commit."""
+        return Snapshot("", {})
 
-    def _cat(self, shas: list[str]) -> dict[str, bytes]:
-        """Many blobs in one ``git cat-file --batch``."""
-        unique = list(dict.fromkeys(shas))
+    def prefetch(self, shas: list[str]) -> None:
+        """Many blobs in one ``git cat-file --batch``, kept until they are loaded."""
+        unique = [s for s in dict.fromkeys(shas) if s not in self._bytes]
+        if not unique:
+            return
         out = git(self.root, "cat-file", "--batch", stdin="".join(f"{s}\n" for s in unique).encode())
-        blobs: dict[str, bytes] = {}
         pos = 0
         for sha in unique:
             header_end = out.index(b"\n", pos)
@@ -202,46 +242,24 @@ class ContentReader:
                 raise GitError(f"object {sha} is missing from the repository")
             size = int(header[2])
             start = header_end + 1
-            blobs[sha] = out[start : start + size]
+            self._bytes[sha] = out[start : start + size]
             pos = start + size + 1
-        return blobs
 
     # --- loading -------------------------------------------------------------------------------
 
-    @staticmethod
-    def _key(path: str, sha: str, kinds: tuple[str, ...]) -> tuple[str, str, tuple[str, ...]]:
+    def load(self, path: str, sha: str, kinds: tuple[str, ...], data: bytes | None = None) -> tuple[Any, int]:
+        """One file through the project's loader, once per path, content and playbook kinds."""
         # Whether a playbook of an unusual kind loads depends on the templates beside it.
-        return (path, sha, kinds if path.startswith(f"{CONTENT}/playbooks/") else ())
-
-    def _snapshot(
-        self, label: str, files: dict[str, str], read: Any, kinds: tuple[str, ...], links: list[str]
-    ) -> Snapshot:
-        snap = Snapshot(label=label, blobs=dict(files))
-        for path in links:
-            snap.unreadable[path] = 1
-        for path, sha in sorted(files.items()):
-            what = classify(path)
-            if what is None:
-                snap.others.add(path)
-                continue
-            kind, item_id, language = what
-            if language:
-                snap.translations[path] = (kind, item_id, language)
-                continue
-            key = self._key(path, sha, kinds)
-            if key not in self._loaded:
-                self._loaded[key] = self._load(path, read(path), kind, kinds)
-            loaded, errors = self._loaded[key]
-            if loaded is None:
-                snap.unreadable[path] = max(errors, 1)
-            elif kind == "portal":
-                snap.config = loaded
-            else:
-                snap.items[(kind, loaded.id)] = loaded
-        return snap
+        key = (path, sha, kinds if path.startswith(f"{CONTENT}/playbooks/") else ())
+        if key not in self._loaded:
+            if data is None:
+                self.prefetch([sha])
+                data = self._bytes.pop(sha)
+            kind = classify(path)
+            self._loaded[key] = self._load(path, data, kind[0] if kind else "", kinds)
+        return self._loaded[key]
 
     def _load(self, path: str, data: bytes, kind: str, kinds: tuple[str, ...]) -> tuple[Any, int]:
-        """One file through the project's loader, in a private copy of the repository layout."""
         if kind == "playbooks" and self._kinds != kinds:
             folder = self._tmp / CUSTOM_TEMPLATES
             shutil.rmtree(folder, ignore_errors=True)
@@ -257,11 +275,13 @@ class ContentReader:
             if kind == "portal":
                 doc = read_yaml(target, self._tmp, problems)
                 loaded: Any = check_shape(schema.PortalConfig, doc, path, problems) if doc is not None else None
-            else:
+            elif kind in SUFFIXES:
                 loaded = load_item(kind, target, self._tmp, problems)
+            else:
+                loaded = None
         finally:
             target.unlink()
-        return loaded, len(problems.errors)
+        return loaded, (0 if loaded is not None else max(len(problems.errors), 1))
 
 
 def _template_kind(path: str) -> str:

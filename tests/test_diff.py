@@ -280,3 +280,22 @@ def test_unknown_revision_and_a_folder_without_git_say_so(runner, repo, sample, 
     result = run_portal(runner, plain, "diff", "HEAD")
     assert result.exit_code != 0
     assert "unknown revision 'HEAD'" in result.output or "not a git repository" in result.output.lower()
+
+
+def test_only_files_that_differ_are_loaded(runner, repo, monkeypatch):
+    from generator import revisions
+
+    loaded = []
+    real = revisions.load_item
+
+    def counting(kind, path, root, problems):
+        loaded.append(path.relative_to(root).as_posix())
+        return real(kind, path, root, problems)
+
+    monkeypatch.setattr(revisions, "load_item", counting)
+    repo.replace(NEG, "first_response_minutes: 15", "first_response_minutes: 30")
+    repo.commit("One target")
+    assert changes(runner, repo, "HEAD~1", "HEAD") == [
+        "*Handling negative posts* > Customer complaint: first response 15 min -> 30 min",
+    ]
+    assert loaded == [NEG, NEG], "the old and the new negativity playbook, and nothing else"

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import REPO, run_portal
+
 from generator.yamlio import parse
 
 WORKFLOWS = REPO / ".github" / "workflows"

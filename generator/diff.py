@@ -111,9 +111,9 @@ class Change:
         return data
 
 
-CATEGORIES = ("unreadable", "portal", "playbooks", "roles", "paths", "lessons", "translations", "other")
+CATEGORIES = ("unreadable", "portal", "playbooks", "roles", "paths", "lessons", "posts", "translations", "other")
 ITEM_SUBJECT = {"roles": "diff_subject_role", "paths": "diff_subject_path", "lessons": "diff_subject_lesson",
-                "playbooks": "diff_subject_playbook"}
+                "playbooks": "diff_subject_playbook", "posts": "diff_subject_post"}
 
 
 def _jsonable(value: Any) -> Any:
@@ -137,7 +137,8 @@ REFERENCES: dict[tuple[type[BaseModel], str], str] = {
     (schema.Role, "paths"): "paths", (schema.Approval, "approver"): "roles", (schema.Escalation, "role"): "roles",
     (schema.Step, "lesson"): "lessons", (schema.LessonMeta, "prerequisites"): "lessons",
     (schema.LessonMeta, "playbooks"): "playbooks", (schema.Situation, "owner"): "roles",
-    (schema.Situation, "escalate_to"): "roles",
+    (schema.Situation, "escalate_to"): "roles", (schema.Role, "includes"): "roles",
+    (schema.Refresher, "lessons"): "lessons", (schema.Post, "roles"): "roles", (schema.Post, "paths"): "paths",
 }
 """Fields that hold the id of another item: shown by its title, followed through renames."""
 
@@ -220,6 +221,8 @@ def compare_values(
 ) -> Iterator[Delta]:
     if isinstance(before, list) and isinstance(after, list):
         yield from compare_lists(model, name, label, before, after, ctx, where, path)
+    elif isinstance(before, dict) and isinstance(after, dict):
+        yield from compare_dicts(model, name, label, before, after, ctx, where, path)
     elif isinstance(before, BaseModel) and isinstance(after, BaseModel):
         yield from compare_models(before, after, ctx, (*where, label), path)
     elif before is None or before == []:
@@ -236,6 +239,29 @@ def compare_values(
         else:
             yield Delta(where, Msg.of("diff_value_changed", field=label, old=old_shown, new=new_shown),
                         path, before, after)
+
+
+def compare_dicts(
+    model: type[BaseModel], name: str, label: Label, before: dict[str, Any], after: dict[str, Any], ctx: Context,
+    where: tuple[Any, ...], path: str,
+) -> Iterator[Delta]:
+    """Entries by key (a post's text per network, the portal's networks)."""
+    for key in after:
+        if key not in before:
+            yield Delta(where, Msg.of("diff_entry_added", entry=Code(key), field=label), f"{path}[{key}]",
+                        None, after[key])
+    for key in before:
+        if key not in after:
+            yield Delta(where, Msg.of("diff_entry_removed", entry=Code(key), field=label), f"{path}[{key}]",
+                        before[key], None)
+    for key in after:
+        if key in before and not _same(before[key], after[key]):
+            a, b = before[key], after[key]
+            if isinstance(a, BaseModel) and isinstance(b, BaseModel):
+                yield from compare_models(a, b, ctx, (*where, Chain((label, Code(key)))), f"{path}[{key}]")
+            else:
+                yield from compare_values(model, name, Chain((label, Code(key))), a, b, ctx, where,  # type: ignore[arg-type]
+                                          f"{path}[{key}]")
 
 
 def show_value(model: type[BaseModel], name: str, value: Any, ctx: Context) -> Any:
@@ -598,6 +624,8 @@ def _summary(kind: str, item: Item[Any], ctx: Context) -> Any:
         return tuple(parts)  # type: ignore[return-value]
     if kind == "paths":
         return Msg.of("lessons_count", n=len(data.steps))
+    if kind == "posts":
+        return Msg.of("diff_post_dates", publish=str(data.publish), expires=str(data.expires))
     if kind == "roles":
         parts = [Msg.of("diff_level", n=data.level)]
         if data.paths:

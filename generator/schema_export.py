@@ -25,7 +25,7 @@ from generator import schema
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 SCHEMA_DIR = Path("content") / "schemas"
-"""Below the repository root. The loader reads only roles/, paths/, lessons/ and playbooks/."""
+"""Below the repository root. The loader reads only the folders of content types, never this one."""
 
 # pydantic cannot push bounds through a type that parses text first (``Int``), so it
 # writes them under its own names; draft-07 knows them as these.
@@ -141,6 +141,7 @@ SCHEMAS: dict[str, Callable[[Path], dict[str, Any]]] = {
     "path": _simple(schema.LearningPath, "Learning path"),
     "lesson": _simple(schema.LessonMeta, "Lesson front matter"),
     "playbook": playbook_schema,
+    "post": _simple(schema.Post, "Approved post"),
 }
 """Every content file type, by the name its schema file carries (``<name>.schema.json``)."""
 

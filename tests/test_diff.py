@@ -102,20 +102,21 @@ def test_rewards_points_tiers_and_recognition(runner, repo):
 
 def test_path_steps_added_removed_moved_due_and_optional(runner, repo):
     text = repo.read(FOUNDATIONS)
-    steps = text.split("steps:\n", 1)[1]
+    head, rest = text.split("steps:\n", 1)
+    steps, tail = rest.split("# Once a year", 1)
     blocks = ["  - lesson:" + b for b in steps.split("  - lesson:")[1:]]
-    assert blocks[0].startswith("  - lesson: why-employees-matter")
-    first, second, third, fourth = blocks[0], blocks[1], blocks[2], blocks[3]
-    reordered = [second, first, third.replace("due_day: 5", "due_day: 6") + "    required: false\n", *blocks[4:]]
-    reordered.append("  - lesson: answering-fast\n    due_day: 20\n")
-    repo.write(FOUNDATIONS, text.split("steps:\n", 1)[0] + "steps:\n" + "".join(reordered))
-    assert "keeping-confidences" in fourth
+    names = [b.split()[2] for b in blocks]
+    assert names[:3] == ["why-employees-matter", "your-accounts-your-voice", "disclosing-your-employer"]
+    disclosing = blocks[2].replace("due_day: 5", "due_day: 6") + "    required: false\n"
+    kept = [b for b in blocks[3:] if "spotting-trouble-early" not in b]
+    new_steps = [blocks[1], blocks[0], disclosing, *kept, "  - lesson: answering-fast\n    due_day: 20\n"]
+    repo.write(FOUNDATIONS, head + "steps:\n" + "".join(new_steps) + "# Once a year" + tail)
     repo.commit("Foundations reshuffle")
     assert changes(runner, repo, "HEAD~1") == [
         "Path *Foundations for everyone*: lesson *Disclosing that you work here* due day 5 -> 6",
         "Path *Foundations for everyone*: lesson *Disclosing that you work here* now optional",
         "Path *Foundations for everyone*: lesson *Answering fast* added, due day 20",
-        "Path *Foundations for everyone*: lesson *What stays inside* removed",
+        "Path *Foundations for everyone*: lesson *Spotting trouble early* removed",
         "Path *Foundations for everyone*: lesson *Why your voice matters* moved from step 1 to step 2",
     ]
 
@@ -299,3 +300,20 @@ def test_only_files_that_differ_are_loaded(runner, repo, monkeypatch):
         "*Handling negative posts* > Customer complaint: first response 15 min -> 30 min",
     ]
     assert loaded == [NEG, NEG], "the old and the new negativity playbook, and nothing else"
+
+
+def test_approved_posts_dates_audience_and_text_per_network(runner, repo):
+    post = "content/posts/rooftop-week.yml"
+    repo.replace(post, "expires: 2027-02-28", "expires: 2027-03-31")
+    repo.replace(post, "roles: [field-technician, team-lead]", "roles: [field-technician]")
+    repo.replace(post, "  facebook: |\n    What a week", "  facebook: |\n    Quite a week")
+    repo.replace(post, "networks:\n", "networks:\n  linkedin: Five installations in three villages this week.\n")
+    repo.replace(SALES, "level: 3", "level: 3\nincludes: [receptionist]")
+    repo.commit("Post and role")
+    assert changes(runner, repo, "HEAD~1") == [
+        "Role *Sales representative*: *Receptionist* added to roles whose paths it takes too",
+        "Post *A week on the rooftops*: `linkedin` added to text per network",
+        "Post *A week on the rooftops*: text per network > `facebook` changed",
+        "Post *A week on the rooftops*: *Team lead* removed from roles it is meant for",
+        "Post *A week on the rooftops*: last day to share 2027-02-28 -> 2027-03-31",
+    ]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 
 import pytest
+import yaml
 from gitrepo import GitRepo
 
 from generator import history
@@ -33,16 +35,16 @@ def renderer(root) -> Renderer:
     return Renderer(portal)
 
 
-def front_matter(page: str) -> str:
-    return page.split("---\n", 2)[1]
+def front_matter(page: str) -> dict:
+    return yaml.safe_load(page.split("---\n", 2)[1])
 
 
 def test_each_page_carries_the_date_its_source_last_changed(repo):
     pages = renderer(repo.root).render()
-    assert "portal_changed:\n  date: '2024-03-03'\n  label: Last changed\n" in front_matter(
-        pages["lessons/answering-fast.md"])
-    assert "date: '2024-03-02'" in front_matter(pages["playbooks/negativity.md"])
-    assert "date: '2024-03-01'" in front_matter(pages["roles/engineer.md"])
+    assert front_matter(pages["lessons/answering-fast.md"])["portal_changed"] == {
+        "date": "2024-03-03", "label": "Last changed"}
+    assert front_matter(pages["playbooks/negativity.md"])["portal_changed"]["date"] == "2024-03-02"
+    assert front_matter(pages["roles/engineer.md"])["portal_changed"]["date"] == "2024-03-01"
     assert "portal_changed" not in front_matter(pages["roles/index.md"]), "index pages have no single source"
 
 
@@ -68,7 +70,8 @@ def test_uncommitted_and_new_files_fall_back_gracefully(repo):
     repo.replace(LESSON, "minutes: 10", "minutes: 11")
     pages = renderer(repo.root).render()
     assert "portal_changed" not in front_matter(pages["lessons/brand-new.md"])
-    assert "date: '2024-03-03'" in front_matter(pages["lessons/answering-fast.md"]), "the last committed change"
+    assert front_matter(pages["lessons/answering-fast.md"])["portal_changed"]["date"] == "2024-03-03", \
+        "the last committed change"
 
 
 def test_outside_a_git_checkout_there_are_no_dates_and_no_changes_page(sample):
@@ -90,7 +93,7 @@ def test_what_changed_lists_recent_commits_with_date_subject_and_changes(repo):
     assert ("- [*Handling negative posts*](playbooks/negativity.md) > Customer complaint: "
             "first response 15 min -> 30 min") in body
     assert "## 2024\\-03\\-01 · Start the portal" in body
-    assert "- … and 30 more changes in this commit" in body, "a commit that created everything is cut short"
+    assert re.search(r"\n- … and \d+ more changes in this commit\n", body), "a first commit is cut short"
     assert {"What changed": "changes.md"} in rendered.nav()
 
 
@@ -113,7 +116,7 @@ def test_a_shallow_clone_lists_what_it_has(repo, tmp_path):
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo.root}", str(clone)], check=True)
     pages = renderer(clone).render()
-    assert "date: '2024-03-03'" in front_matter(pages["lessons/answering-fast.md"])
+    assert front_matter(pages["lessons/answering-fast.md"])["portal_changed"]["date"] == "2024-03-03"
     assert "changes.md" not in pages, "the one commit here has no parent to compare with"
 
 

@@ -15,7 +15,7 @@ from generator.schema_export import SCHEMA_DIR, schema_texts, stale_schemas
 from generator.yamlio import split_front_matter
 
 SCHEMAS = REPO / SCHEMA_DIR
-FOLDER_SCHEMA = {"roles": "role", "paths": "path", "playbooks": "playbook", "lessons": "lesson"}
+FOLDER_SCHEMA = {"roles": "role", "paths": "path", "playbooks": "playbook", "lessons": "lesson", "posts": "post"}
 
 
 class Yaml12Loader(yaml.SafeLoader):
@@ -111,7 +111,7 @@ def test_sample_file_validates_against_its_committed_schema(path, name, data):
 
 def test_sample_yaml_files_name_their_schema_on_the_first_line():
     files = [REPO / "content/portal.yml"]
-    for folder in ("roles", "paths", "playbooks"):
+    for folder in ("roles", "paths", "playbooks", "posts"):
         files += sorted((REPO / "content" / folder).glob("*.yml"))
     for path in files:
         first = path.read_text("utf-8").splitlines()[0]

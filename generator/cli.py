@@ -204,3 +204,86 @@ def report_command(ctx: click.Context, fmt: str, check: bool) -> None:
         click.echo(hr_report.as_table(result), nl=False)
     if check and result.breaches:
         raise ContentProblems(f"report: {len(result.breaches)} policy breach(es)")
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to write the schemas (default: content/schemas/ in the repository root).")
+@click.option("--check", is_flag=True,
+              help="Write nothing; exit 1 when a schema file is missing or out of date.")
+@click.pass_obj
+def schema(root: Path, out_dir: Path | None, check: bool) -> None:
+    """Write JSON Schemas (draft-07) of every content file type, for editors' completion and hover help."""
+    from generator.schema_export import SCHEMA_DIR, stale_schemas, write_schemas
+
+    target = out_dir if out_dir is not None else root / SCHEMA_DIR
+    shown = _shown(target, root)
+    if check:
+        stale = stale_schemas(root, target)
+        if stale:
+            raise ContentProblems(
+                "\n".join(f"{shown}/{name}: out of date" for name in stale)
+                + "\nrun `portal schema` and commit the result"
+            )
+        click.echo(f"{shown}: schemas are up to date", err=True)
+        return
+    changed = write_schemas(root, target)
+    click.echo(f"{shown}: {len(changed)} schema file(s) written, the others were up to date", err=True)
+
+
+def _shown(path: Path, root: Path) -> str:
+    """``path`` as an editor would type it: relative to the repository root when inside it."""
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+@main.command()
+@click.argument("base")
+@click.argument("head", required=False)
+@click.option("--format", "output", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True,
+              help="Markdown for a pull-request comment, or JSON for tools.")
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="List at most this many changes (a comment has a size limit); the rest are counted.")
+@click.pass_obj
+def diff(root: Path, base: str, head: str | None, output: str, limit: int | None) -> None:
+    """What changed in content/ from BASE to HEAD, in policy terms.
+
+    BASE and HEAD are git revisions (a branch, a tag, HEAD~1, a commit id). Without HEAD,
+    BASE is compared with the working tree: committed, uncommitted and untracked files
+    under content/ alike, as `git diff BASE` does for tracked files.
+    """
+    import json
+
+    from generator.diff import Wording, diff_revisions, wording_messages
+    from generator.revisions import GitError
+
+    try:
+        comparison = diff_revisions(root, base, head)
+    except GitError as error:
+        raise click.ClickException(str(error)) from error
+    t = wording_messages(root, comparison.language)
+    plain, markdown = Wording(t), Wording(t, markdown=True, mention_safe=True)
+    changes = comparison.changes
+    shown = changes if limit is None else changes[:limit]
+    if output == "json":
+        data = {
+            "base": comparison.base,
+            "head": comparison.head,
+            "changes": [c.as_json(plain, markdown) for c in shown],
+            "more": len(changes) - len(shown),
+        }
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    base_label = f"`{comparison.base[:7]}`"
+    head_label = f"`{comparison.head[:7]}`" if comparison.head else t("diff_working_tree")
+    click.echo(f"### {t('diff_heading')}\n")
+    if not changes:
+        click.echo(t("diff_none", base=base_label, head=head_label))
+        return
+    click.echo(t("diff_compared", base=base_label, head=head_label, n=len(changes)) + "\n")
+    for line in markdown.lines(shown):
+        click.echo(f"- {line}")
+    if len(shown) < len(changes):
+        click.echo(f"- {t('diff_more', n=len(changes) - len(shown))}")

@@ -252,6 +252,11 @@ def load_portal(root: Path) -> tuple[Portal | None, Problems]:
     return portal, problems
 
 
+def load_item(kind: str, path: Path, root: Path, problems: Problems) -> Item[Any] | None:
+    """Read and check one file of ``content/<kind>/`` on its own (as :func:`load_portal` does)."""
+    return _load_item(kind, path, root, problems)
+
+
 def _load_item(kind: str, path: Path, root: Path, problems: Problems) -> Item[Any] | None:
     rel = relative(path, root)
     item_id = path.stem

@@ -212,7 +212,17 @@ class Renderer:
             edit = self.edit_url(source)
             if edit:
                 meta["edit_url"] = edit
+            changed = self.history.dates.get(source)
+            if changed:
+                meta["portal_changed"] = {"date": changed, "label": self.t("page_changed")}
         return meta
+
+    @cached_property
+    def history(self) -> Any:
+        """When each source last changed and what recent commits changed (empty outside git)."""
+        from generator.history import history_of
+
+        return history_of(self.portal)
 
     @cached_property
     def lesson_steps(self) -> dict[str, list[tuple[Item[Any], int]]]:
@@ -241,6 +251,8 @@ class Renderer:
         from generator import hr  # the HR overview and checklists build on the HR report
 
         pages.update(hr.pages(self))
+        if self.history.entries:
+            pages["changes.md"] = self.changes_page()
         for role in portal.roles.values():
             path = self.docs_path("roles", role)
             pages[path] = self.page(
@@ -281,6 +293,33 @@ class Renderer:
         pages.update(learning.pages(self))
         return pages
 
+    def changes_page(self) -> str:
+        """The What changed page: recent commits to content/ and what each meant for employees."""
+        from generator.diff import Wording
+
+        here = "changes.md"
+        collections: dict[str, dict[str, Any]] = {
+            "roles": self.portal.roles, "paths": self.portal.paths, "lessons": self.portal.lessons,
+            "playbooks": self.portal.playbooks,
+        }
+
+        def link(ref: Any) -> str | None:
+            item = collections.get(ref.kind, {}).get(ref.id)
+            return relative_md(here, self.docs_path(ref.kind, item)) if item else None
+
+        wording = Wording(self.t, markdown=True, link=link)
+        shown = 20  # a commit that rewrote everything would bury the others
+        entries = [
+            {
+                "commit": entry.commit[:7], "date": entry.date, "subject": entry.subject,
+                "lines": [Markup(line) for line in wording.lines(entry.changes[:shown])],
+                "more": max(len(entry.changes) - shown, 0),
+            }
+            for entry in self.history.entries
+        ]
+        meta = {**self.meta(self.t("changes_title"), "changes"), "hide": ["toc"]}
+        return self.page("changes.md.j2", here, meta, entries=entries)
+
     def nav(self) -> list[Any]:
         """A small global navigation: sections for roles, paths and playbooks; lessons stay off it."""
         portal = self.portal
@@ -300,6 +339,7 @@ class Renderer:
             *([{label(self.t("share_nav")): posts.SHARE_PAGE}] if posts.has_share_page(portal) else []),
             {label(self.t("lessons_title")): "lessons/index.md"},
             {label(self.t("hr_title")): "overview.md"},
+            *([{label(self.t("changes_title")): "changes.md"}] if self.history.entries else []),
         ]
 
 

@@ -11,7 +11,7 @@ _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 
 LESSON = """\
 ---
-# {schema_note}
+# yaml-language-server: $schema=../schemas/lesson.schema.json
 title: "{title}"
 summary: "One sentence that says what the reader will be able to do afterwards."
 minutes: 5                 # estimated minutes to read and answer the check
@@ -38,7 +38,7 @@ Link to another lesson as `[its title](other-lesson.md)` and to a playbook as
 """
 
 ROLE = """\
-# yaml-language-server: $schema=../../schemas/role.schema.json
+# yaml-language-server: $schema=../schemas/role.schema.json
 title: "{title}"
 level: 3                   # 1 (e.g. receptionist) to 10 (chief executive)
 summary: "Who holds this role, in one or two sentences."
@@ -58,7 +58,7 @@ includes: []               # ids of roles whose paths this role takes too, e.g. 
 """
 
 PATH = """\
-# yaml-language-server: $schema=../../schemas/path.schema.json
+# yaml-language-server: $schema=../schemas/path.schema.json
 title: "{title}"
 summary: "What this path teaches, and for whom."
 steps:                     # lessons in the order they are taken
@@ -81,7 +81,7 @@ def write_new(root: Path, kind: str, item_id: str) -> Path:
     content = root / "content"
     if kind == "lesson":
         path = content / "lessons" / f"{item_id}.md"
-        text = LESSON.format(title=title, schema_note="front matter: see schemas/lesson.schema.json")
+        text = LESSON.format(title=title)
     elif kind == "role":
         path = content / "roles" / f"{item_id}.yml"
         text = ROLE.format(title=title)

@@ -172,7 +172,7 @@ class PortalConfig(Model):
         pattern=r"^#\w+$",
         description="The hashtag employees add to show they work here, e.g. #JuaTeam.",
     )
-    contacts: Contacts
+    contacts: Contacts = Field(description="Who employees ask with questions, and where they escalate.")
     repository: Repository | None = Field(
         default=None, description="Where the content is kept; enables 'Edit this page' links."
     )
@@ -190,6 +190,10 @@ class PortalConfig(Model):
         default_factory=ScheduleRules,
         description="How due days are counted (calendar or working days, weekend, holidays) "
         "and the onboarding window.",
+    )
+    recent_changes: Annotated[Int, Field(ge=0, le=100)] = Field(
+        default=10,
+        description="How many of the latest commits to content/ the What changed page covers; 0 leaves it out.",
     )
 
 
@@ -341,7 +345,7 @@ class Example(Model):
 class TonePlaybook(PlaybookBase):
     """A `kind: tone` playbook: how we sound."""
 
-    kind: Literal["tone"]
+    kind: Literal["tone"] = Field(description="tone: how we sound, the words we prefer and avoid.")
     we_are: list[Trait] = Field(min_length=1, description="What our voice is.")
     we_are_not: list[Trait] = Field(default_factory=list, description="What our voice is not.")
     preferred_words: list[WordChoice] = Field(default_factory=list, description="Words we prefer.")
@@ -379,7 +383,7 @@ class Situation(Model):
 class NegativityPlaybook(PlaybookBase):
     """A `kind: negativity` playbook: how we handle negative posts."""
 
-    kind: Literal["negativity"]
+    kind: Literal["negativity"] = Field(description="negativity: how we handle negative posts.")
     principles: list[Text] = Field(default_factory=list, description="Rules that hold for every situation.")
     situations: list[Situation] = Field(min_length=1, description="The kinds of negative posts.")
 
@@ -417,10 +421,10 @@ class Recognition(Model):
 class RewardsPlaybook(PlaybookBase):
     """A `kind: rewards` playbook: how we recognise advocates."""
 
-    kind: Literal["rewards"]
+    kind: Literal["rewards"] = Field(description="rewards: how we recognise advocates.")
     actions: list[RewardAction] = Field(min_length=1, description="Actions and their points.")
     tiers: list[Tier] = Field(min_length=1, description="Tiers or badges, from lowest to highest.")
-    recognition: Recognition
+    recognition: Recognition = Field(description="How often, and in which ways, ambassadors are thanked.")
     fairness: list[Text] = Field(min_length=1, description="Rules that keep the programme fair.")
     disclosure: list[Text] = Field(
         min_length=1, description="How employees disclose incentives when they post."

@@ -134,3 +134,11 @@ def test_mkdocs_build_in_the_repository_root_gives_the_portal(sample):
     assert result.returncode == 0, result.stderr
     assert "Pick your role" in (sample / "out/index.html").read_text("utf-8")
     assert (sample / "out/lessons/answering-fast/index.html").is_file()
+
+
+def test_no_page_shows_markdown_syntax_as_text(built):
+    for html in built.rglob("*.html"):
+        text = html.read_text("utf-8")
+        assert not re.search(r"<p>\s*\|[^<]*\|", text), f"{html}: a table rendered as text"
+        assert "{%" not in text and "{{" not in text, f"{html}: template syntax leaked"
+    assert "<table" in read(built, "paths/foundations")

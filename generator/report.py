@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import functools
 import io
 import json
 from typing import TYPE_CHECKING, Any
@@ -45,6 +46,11 @@ class RoleSummary:
     def required(self) -> list[Assigned]:
         return [a for a in self.lessons if a.required]
 
+    @functools.cached_property
+    def by_lesson(self) -> dict[str, Assigned]:
+        """The role's assignment of each lesson, for lookups in the matrix."""
+        return {a.lesson: a for a in self.lessons}
+
     @property
     def last_due_day(self) -> int | None:
         """The day by which every required lesson is due (None: nothing is required)."""
@@ -73,7 +79,7 @@ class Report:
     breaches: list[Breach]
 
     def cell(self, role: RoleSummary, lesson_id: str) -> Assigned | None:
-        return next((a for a in role.lessons if a.lesson == lesson_id), None)
+        return role.by_lesson.get(lesson_id)
 
 
 def role_summary(portal: Portal, role: Item[schema.Role]) -> RoleSummary:

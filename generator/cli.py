@@ -24,9 +24,12 @@ def _source_line(root: Path, problem: Problem) -> str | None:
     if not problem.line:
         return None
     try:
-        text = (root / problem.path).read_text("utf-8-sig", errors="replace")
+        raw = (root / problem.path).read_bytes()
     except OSError:
         return None
+    if b"\x00" in raw[:4096]:
+        return None  # UTF-16/32 or binary: its lines would show as noise
+    text = raw.decode("utf-8-sig", errors="replace")
     lines = text.replace("\r\n", "\n").split("\n")
     return lines[problem.line - 1] if 0 < problem.line <= len(lines) else None
 
@@ -68,8 +71,8 @@ def validate(root: Path) -> None:
     """Check all content; print every problem as path:line:col: message."""
     from generator.validate import validate as run_validation
 
-    portal, problems = run_validation(root)
-    files = portal.files if portal else 0
+    _, problems = run_validation(root)
+    files = problems.files
     report(root, problems.items, files)
     if problems.errors:
         raise ContentProblems(f"validation failed with {len(problems.errors)} error(s)")
@@ -89,7 +92,7 @@ def build(root: Path, site_dir: Path | None) -> None:
     try:
         result = run_build(root, site_dir)
     except ContentError as error:
-        report(root, error.problems, 0)
+        report(root, error.problems, error.files)
         raise ContentProblems("build stopped: fix the content errors above; the previous site is untouched") \
             from error
     except BuildFailed as error:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 from collections.abc import Iterable
 from typing import Literal
 
@@ -25,23 +26,39 @@ class Problem:
     hint: str | None = None
 
     def format(self, source_line: str | None = None) -> str:
-        """``path:line:col: message``, then the offending line and a hint when known."""
-        where = f"{self.path}:{self.line}:{self.col}" if self.line else f"{self.path}:1:1"
+        """``path:line:col: message``, then the offending line and a hint when known.
+
+        Invisible characters in the path are written out (``\\u202e``) so that a
+        direction override in a file name cannot reorder the message; the caret
+        allows for wide (East Asian) characters before it.
+        """
+        path = "".join(f"\\u{ord(ch):04x}" if _hidden(ch) else ch for ch in self.path)
+        where = f"{path}:{self.line}:{self.col}" if self.line else f"{path}:1:1"
         prefix = "" if self.severity == "error" else "warning: "
         text = f"{where}: {prefix}{self.message}"
-        if source_line is not None and self.line:
-            shown = source_line.rstrip("\r\n")
-            text += f"\n    {shown}\n    {' ' * max(self.col - 1, 0)}^"
+        if source_line is not None and self.line and source_line.strip():
+            shown = "".join("\ufffd" if _hidden(ch) else ch for ch in source_line.rstrip("\r\n"))
+            shown = shown.replace("\t", "→")
+            before = shown[: max(self.col - 1, 0)]
+            pad = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in before)
+            text += f"\n    {shown}\n    {' ' * pad}^"
         if self.hint:
             text += f"\n    hint: {self.hint}"
         return text
 
 
+def _hidden(ch: str) -> bool:
+    """Control and format characters (zero-width, direction overrides) that a terminal would not show."""
+    return ch != "\t" and unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")
+
+
 class ContentError(Exception):
     """The content has errors; ``problems`` holds every one found in the run."""
 
-    def __init__(self, problems: Iterable[Problem]) -> None:
+    def __init__(self, problems: Iterable[Problem], files: int = 0) -> None:
         self.problems = sorted(problems)
+        self.files = files
+        """How many content files were read (for the summary line)."""
         errors = sum(1 for p in self.problems if p.severity == "error")
         super().__init__(f"{errors} error(s) in content")
 
@@ -51,6 +68,8 @@ class Problems:
 
     def __init__(self) -> None:
         self.items: list[Problem] = []
+        self.files = 0
+        """How many content files were read."""
 
     def add(
         self,

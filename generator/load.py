@@ -7,6 +7,8 @@ error is left out of the portal so that later checks do not trip over it.
 from __future__ import annotations
 
 import difflib
+import os
+import re
 import types
 import typing
 from pathlib import Path
@@ -15,7 +17,7 @@ from typing import Any, TypeVar
 import pydantic
 from pydantic import BaseModel
 
-from generator import schema
+from generator import markup, schema
 from generator.errors import Problems
 from generator.model import Item, Lesson, Portal, fingerprint, page_slug
 from generator.yamlio import Document, YamlProblem, decode, parse, problem_from, split_front_matter
@@ -24,14 +26,25 @@ M = TypeVar("M", bound=BaseModel)
 
 CONTENT_DIR = "content"
 SUFFIXES = {"roles": ".yml", "paths": ".yml", "playbooks": ".yml", "lessons": ".md", "posts": ".yml"}
+_KIND = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 
 
 def relative(path: Path, root: Path) -> str:
     """``path`` relative to the repository root, with forward slashes, for messages."""
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
+    text, prefix = path.as_posix(), root.as_posix().rstrip("/") + "/"
+    return text[len(prefix) :] if text.startswith(prefix) else text  # str slicing: pathlib is slow here
+
+
+def _symlinks(folder: Path) -> list[Path]:
+    """Every symbolic link below ``folder``, without following any (one directory read per folder)."""
+    found: list[Path] = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_symlink():
+                found.append(Path(entry.path))
+            elif entry.is_dir(follow_symlinks=False):
+                found += _symlinks(Path(entry.path))
+    return found
 
 
 def read_text(path: Path, root: Path, problems: Problems) -> str | None:
@@ -199,17 +212,35 @@ def _pattern_hint(pattern: str) -> str | None:
 
 
 def load_portal(root: Path) -> tuple[Portal | None, Problems]:
-    """Read and check every file of ``root/content`` on its own (cross-file checks come later)."""
+    """Read and check every file of ``root/content`` on its own (cross-file checks come later).
+
+    The portal is None when ``content/portal.yml`` could not be read.
+    """
+    portal, problems = load_content(root)
+    return (portal if portal is not None and portal.config is not None else None), problems
+
+
+SUFFIX_SLIPS = {".yaml": ".yml", ".YML": ".yml", ".YAML": ".yml", ".MD": ".md", ".markdown": ".md",
+                ".mdown": ".md"}
+"""Suffixes an editor may write by mistake: the file would be silently left out, so they are errors."""
+
+
+def load_content(root: Path) -> tuple[Portal | None, Problems]:
+    """Like :func:`load_portal`, but keeps what could be read even when ``portal.yml`` could not.
+
+    The cross-file checks then still run, so one run reports every mistake;
+    the returned portal's ``config`` is None in that case and it must not be
+    rendered. None only when there is no ``content/`` folder.
+    """
     problems = Problems()
     content = root / CONTENT_DIR
     if not content.is_dir():
         problems.add(CONTENT_DIR, 0, 0, "no content/ folder here", hint="run portal in the repository root")
         return None, problems
-    for entry in sorted(content.rglob("*")):
-        if entry.is_symlink():
-            problems.add(
-                relative(entry, root), 0, 0, "symbolic links are not allowed in content/", hint="copy it in instead"
-            )
+    for link in sorted(_symlinks(content)):
+        problems.add(relative(link, root), 0, 0, "symbolic links are not allowed in content/",
+                     hint="copy it in instead")
+    _check_top_level(content, root, problems)
     config_path = content / "portal.yml"
     files = 0
     config = config_doc = None
@@ -220,32 +251,43 @@ def load_portal(root: Path) -> tuple[Portal | None, Problems]:
         config_doc = read_yaml(config_path, root, problems)
         if config_doc is not None:
             config = check_shape(schema.PortalConfig, config_doc, relative(config_path, root), problems)
-    portal = Portal(root, config, config_doc) if config and config_doc else None  # type: ignore[arg-type]
+    portal = Portal(root, config, config_doc)  # type: ignore[arg-type]
     found: dict[str, dict[str, Any]] = {kind: {} for kind in SUFFIXES}
     for kind, suffix in SUFFIXES.items():
         folder = content / kind
+        portal.unreadable[kind] = set()
         if not folder.is_dir():
             continue
-        for path in sorted(folder.iterdir()):
-            if path.is_symlink() or path.name.startswith("."):
-                continue
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+        for entry in entries:
+            if entry.is_symlink() or entry.name.startswith("."):
+                continue  # links are reported above
+            path = Path(entry.path)
             rel = relative(path, root)
-            if path.is_dir():
+            if entry.is_dir(follow_symlinks=False):
                 problems.add(rel, 0, 0, f"folders are not read inside content/{kind}/", severity="warning")
                 continue
             if path.suffix != suffix:
-                problems.add(
-                    rel, 0, 0, f"not a {suffix} file; it is ignored", severity="warning",
-                    hint=f"files in content/{kind}/ end in {suffix}",
-                )
+                if path.suffix in SUFFIX_SLIPS:
+                    problems.add(
+                        rel, 0, 0, f"not a {suffix} file, so it would be left out of the portal",
+                        hint=f"rename it to {path.stem}{suffix}",
+                    )
+                    portal.unreadable[kind].add(path.stem)
+                else:
+                    problems.add(
+                        rel, 0, 0, f"not a {suffix} file; it is ignored", severity="warning",
+                        hint=f"files in content/{kind}/ end in {suffix}",
+                    )
                 continue
             files += 1
             item = _load_item(kind, path, root, problems)
             if item is not None:
                 found[kind][item.id] = item
-    if portal is None:
-        return None, problems
-    portal.files = files
+            else:
+                portal.unreadable[kind].add(path.stem)
+    portal.files = problems.files = files
     portal.roles, portal.paths = found["roles"], found["paths"]
     portal.lessons, portal.playbooks = found["lessons"], found["playbooks"]
     portal.posts = found["posts"]
@@ -255,6 +297,20 @@ def load_portal(root: Path) -> tuple[Portal | None, Problems]:
 def load_item(kind: str, path: Path, root: Path, problems: Problems) -> Item[Any] | None:
     """Read and check one file of ``content/<kind>/`` on its own (as :func:`load_portal` does)."""
     return _load_item(kind, path, root, problems)
+
+
+def _check_top_level(content: Path, root: Path, problems: Problems) -> None:
+    """A folder or file near the name of one the portal reads was probably meant to be it."""
+    expected = [*SUFFIXES, "portal.yml"]
+    for entry in sorted(content.iterdir()):
+        if entry.name in expected or entry.name.startswith(".") or entry.is_symlink():
+            continue
+        guess = difflib.get_close_matches(entry.name, expected, n=1, cutoff=0.75)
+        if guess:
+            problems.add(
+                relative(entry, root), 0, 0, f"`{entry.name}` is not read; did you mean `{guess[0]}`?",
+                severity="warning", hint=f"rename it to {guess[0]}",
+            )
 
 
 def _load_item(kind: str, path: Path, root: Path, problems: Problems) -> Item[Any] | None:
@@ -289,6 +345,13 @@ def _check_playbook(doc: Document, rel: str, root: Path, problems: Problems) -> 
             hint="one of " + ", ".join(schema.BUILTIN_PLAYBOOKS) + ", or a kind with a template in overrides/",
         )
         return None
+    if not _KIND.match(kind):
+        line, col = doc.value_at(("kind",))
+        problems.add(
+            rel, line, col, f"`kind` {kind[:40]!r} is not in the expected form",
+            hint="lowercase letters, digits and hyphens, e.g. tone or code-of-conduct",
+        )
+        return None
     model = schema.BUILTIN_PLAYBOOKS.get(kind)
     if model is not None:
         return check_shape(model, doc, rel, problems)
@@ -307,6 +370,13 @@ def _check_playbook(doc: Document, rel: str, root: Path, problems: Problems) -> 
     return check_shape(schema.CustomPlaybook, doc, rel, problems)
 
 
+def report_hazards(problems: Problems, rel: str, body: str, body_line: int) -> None:
+    """Report raw HTML, attributes and links in a lesson body that could run code or load other sites."""
+    for hazard in markup.hazards(body):
+        problems.add(rel, hazard.line + body_line - 1, hazard.col, hazard.message,
+                     hint="lessons are Markdown; ask a developer for an approved component")
+
+
 def _load_lesson(path: Path, root: Path, problems: Problems) -> Lesson | None:
     rel = relative(path, root)
     text = read_text(path, root, problems)
@@ -320,6 +390,7 @@ def _load_lesson(path: Path, root: Path, problems: Problems) -> Lesson | None:
         return None
     meta = check_shape(schema.LessonMeta, doc, rel, problems)
     if meta is None:
+        report_hazards(problems, rel, body, body_line)  # the body's own mistakes, in the same run
         return None
     if not body.strip():
         problems.add(rel, body_line, 1, "the lesson has no text below its front matter")

@@ -3,33 +3,53 @@
 The checks use it to point at a bad link or a ``<script>`` on its line and
 column; the renderer uses it to turn links between source files
 (``other-lesson.md``, ``../playbooks/tone.yml``) into links between pages.
+
+One pass (:func:`scan`) reads a body and is cached, because the checks ask
+for the links, the hazards and the anchors of the same body. Raw HTML is read
+with the standard library's HTML tokenizer (the one Python-Markdown itself
+builds on), so a tag written over several lines or with ``>`` inside a
+quoted value is seen as the browser will see it.
 """
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 import html
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
+from html.parser import HTMLParser
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_INLINE_LINK = re.compile(r"(!?)\[((?:[^\[\]\\]|\\.)*)\]\(\s*<?([^)\s>]*)>?(\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
-_REF_DEF = re.compile(r"^( {0,3}\[[^\]]+\]:\s*)<?(\S+?)>?(\s+.*)?$")
-_AUTOLINK = re.compile(r"<((?:[a-zA-Z][a-zA-Z0-9+.-]*):[^\s>]*)>")
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+_INLINE_LINK = re.compile(
+    # [text](target "title"): like Python-Markdown, the target may hold spaces and one level of
+    # balanced parentheses, or be written in <angle brackets>.
+    r"\[((?:[^\[\]\\]|\\.)*)\]\(\s*"
+    r"(?:<([^>\n]*)>|([^\s()<](?:[^()\n]|\([^()\n]*\))*?))"
+    r"(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)"
+)
+_REF_DEF = re.compile(r"^( {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*\n?[ \t]*)<?([^\s>]+)>?", re.M)
+_AUTOLINK = re.compile(r"<((?:[a-zA-Z][a-zA-Z0-9+.-]*):[^\s<>]*)>")
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
-_TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>", re.S)
-_EVENT_ATTR = re.compile(r"(?:^|[\s\"'/{])(on[a-z]+)\s*=", re.I)
-_ATTR_LIST = re.compile(r"\{:?\s*([^}\n]*)\}")
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*(?:\{[^}]*#([\w-]+)[^}]*\})?\s*$")
-_URL_IN_ATTR = re.compile(r"(?:href|src|action|formaction|xlink:href)\s*=\s*[\"']?\s*([^\"'\s>]+)", re.I)
+_HTML_START = re.compile(r"<[a-zA-Z!/?]")
+_ATTR_LIST = re.compile(r"\{:?[ \t]*([^}\n]*)\}")
+_ATTR_PAIR = re.compile(r"([^\s=\"'{}]+)[ \t]*=[ \t]*(\"[^\"]*\"|'[^']*'|[^\s}]*)")
+_ATX = re.compile(r"^[ \t]*#{1,6}(?!#)(.*?)[ \t]*$", re.M)
+_UNDERLINE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$", re.M)
+_TRAILING_ATTRS = re.compile(r"[ \t]*\{:?[ \t]*([^}\n]*)\}[ \t]*$")
+_ID_IN_ATTRS = re.compile(r"(?:^|\s)#([^\s}#.]+)")
+_IDCOUNT = re.compile(r"^(.*)_([0-9]+)$")
 
-FORBIDDEN_TAGS = {"script", "iframe", "style", "object", "embed", "frame", "frameset", "base", "meta", "link",
-                  "form", "template", "svg", "math"}
+FORBIDDEN_TAGS = {"script", "iframe", "style", "object", "embed", "applet", "frame", "frameset", "base", "meta",
+                  "link", "form", "template", "svg", "math", "noscript"}
 """Raw HTML that a lesson may not contain: it runs code, loads other hosts or escapes the page."""
 
 UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:", "file:")
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "poster", "background", "cite", "data",
+                  "srcset", "ping", "longdesc", "usemap", "codebase", "manifest", "lowsrc", "dynsrc", "archive"}
+"""Attributes whose value the browser follows or loads."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,8 +71,26 @@ class Hazard:
     message: str
 
 
+@dataclasses.dataclass(frozen=True)
+class Scan:
+    """What one read of a body found."""
+
+    links: tuple[Link, ...]
+    hazards: tuple[Hazard, ...]
+    headings: tuple[tuple[str, str | None], ...]
+    """Each heading's text and its explicit ``{#id}``, in order."""
+    ids: frozenset[str]
+    """Ids given outside headings (attribute lists, raw HTML): valid link targets too."""
+
+
 def prose_lines(body: str) -> Iterator[tuple[int, str]]:
     """(line number from 1, text) of every line outside fenced code blocks, code spans blanked."""
+    for number, line in _unfenced_lines(body):
+        yield number, _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line) if "`" in line else line
+
+
+def _unfenced_lines(body: str) -> Iterator[tuple[int, str]]:
+    """(line number from 1, text) of every line outside fenced code blocks."""
     fence: str | None = None
     for number, line in enumerate(body.split("\n"), start=1):
         match = _FENCE.match(line)
@@ -63,92 +101,221 @@ def prose_lines(body: str) -> Iterator[tuple[int, str]]:
         if match:
             fence = match.group(1)
             continue
-        yield number, (_CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line) if "`" in line else line)
+        yield number, line
 
 
-def _normalised_scheme(target: str) -> str:
-    """The target as a browser would read its scheme: entities decoded, blanks and controls removed."""
+def normalised_scheme(target: str) -> str:
+    """The target as a browser reads its scheme: entities and %-escapes decoded, blanks and controls removed."""
+    if target.isascii() and target.isprintable() and not any(ch in target for ch in "%& "):
+        return target.lower()  # nothing to decode: the usual case
     decoded = html.unescape(target)
-    decoded = re.sub(r"%([0-9a-fA-F]{2})", lambda m: chr(int(m.group(1), 16)), decoded)
+    if "%" in decoded:
+        decoded = re.sub(r"%([0-9a-fA-F]{2})", lambda m: chr(int(m.group(1), 16)), decoded)
     return "".join(ch for ch in decoded if not (ch.isspace() or unicodedata.category(ch) == "Cc")).lower()
 
 
-@functools.lru_cache(maxsize=8192)
-def links(body: str) -> tuple[Link, ...]:
-    """Every link and image target in the body, outside code."""
-    found = []
-    for number, line in prose_lines(body):
-        if "](" in line:
-            for match in _INLINE_LINK.finditer(line):
-                found.append(Link(match.group(3), number, match.start(3) + 1, bool(match.group(1))))
-        if "]:" in line:
-            ref = _REF_DEF.match(line)
-            if ref:
-                found.append(Link(ref.group(2), number, ref.start(2) + 1))
-        if "<" not in line:
+_normalised_scheme = normalised_scheme  # the name the checks used first
+
+
+class _Positions:
+    """Offsets in a text to (line, column), both from 1."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def __call__(self, offset: int) -> tuple[int, int]:
+        index = bisect.bisect_right(self.starts, offset) - 1
+        return index + 1, offset - self.starts[index] + 1
+
+
+class _TagReader(HTMLParser):
+    """Collects every start tag with its attributes and where it starts."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[int, int, str, list[tuple[str, str | None]], str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        line, offset = self.getpos()
+        self.tags.append((line, offset + 1, tag, attrs, self.get_starttag_text() or ""))
+
+    handle_startendtag = handle_starttag
+
+
+def _attr_offset(tag_text: str, name: str, after: int = 0) -> int:
+    """Where attribute ``name`` starts inside the tag's text (0 when it cannot be found)."""
+    match = re.compile(r"(?<=[\s\"'/])" + re.escape(name) + r"(?=[\s=/>]|$)", re.I).search(tag_text, after)
+    return match.start() if match else 0
+
+
+def _unquote(value: str) -> str:
+    return value[1:-1] if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'" else value
+
+
+def _is_external(target: str) -> bool:
+    return normalised_scheme(target).startswith(("http:", "https:", "//"))
+
+
+@functools.lru_cache(maxsize=4096)
+def scan(body: str) -> Scan:
+    """Links, hazards, headings and ids of a Markdown body, outside code."""
+    unfenced = dict(_unfenced_lines(body))
+    count = body.count("\n") + 2
+    outside_code = "\n".join(unfenced.get(n, "") for n in range(1, count))
+    prose = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), outside_code) if "`" in outside_code else outside_code
+    where = _Positions(prose)
+    links: list[Link] = []
+    hazards: list[Hazard] = []
+    ids: set[str] = set()
+
+    def hazard(offset_or_place: int | tuple[int, int], message: str) -> None:
+        line, col = where(offset_or_place) if isinstance(offset_or_place, int) else offset_or_place
+        hazards.append(Hazard(line, col, message))
+
+    for match in _INLINE_LINK.finditer(prose):
+        group = 2 if match.group(2) is not None else 3
+        image = match.start() > 0 and prose[match.start() - 1] == "!"
+        links.append(Link(match.group(group), *where(match.start(group)), image=image))
+    for match in _REF_DEF.finditer(prose):
+        links.append(Link(match.group(2), *where(match.start(2))))
+    if "<" in prose:
+        for match in _AUTOLINK.finditer(prose):
+            links.append(Link(match.group(1), *where(match.start(1))))
+    if "{" in prose:
+        for attr_list in _ATTR_LIST.finditer(prose):
+            ids.update(_ID_IN_ATTRS.findall(attr_list.group(1)))
+            for pair in _ATTR_PAIR.finditer(attr_list.group(1)):
+                name, value = pair.group(1).lower(), _unquote(pair.group(2))
+                start = attr_list.start(1) + pair.start()
+                if name.startswith("on"):
+                    hazard(start, f"event-handler attribute '{pair.group(1)}' is not allowed (attribute list)")
+                elif name == "style":
+                    hazard(start, "inline style attributes are not allowed (attribute list)")
+                elif name in URL_ATTRIBUTES:
+                    links.append(Link(value, *where(attr_list.start(1) + pair.start(2))))
+                elif name == "id":
+                    ids.add(value)
+    if _HTML_START.search(prose):
+        reader = _TagReader()
+        reader.feed(prose)
+        reader.close()
+        for line, col, name, attrs, text in reader.tags:
+            if name in FORBIDDEN_TAGS:
+                hazard((line, col), f"<{name}> is not allowed")
+            base = where.starts[line - 1] + col - 1
+            seen = 0
+            for attr, attr_value in attrs:
+                offset = _attr_offset(text, attr, seen)
+                seen = offset or seen
+                if attr.startswith("on"):
+                    hazard(base + offset, f"event-handler attribute '{attr}' is not allowed")
+                elif attr == "style":
+                    hazard(base + offset, "inline style attributes are not allowed")
+                elif attr == "id" and attr_value:
+                    ids.add(attr_value)
+                elif attr in URL_ATTRIBUTES and attr_value is not None:
+                    value_at = text.find(attr_value, offset) if offset else -1
+                    place = where(base + value_at) if value_at >= 0 else where(base + offset)
+                    for part in attr_value.split(",") if attr == "srcset" else [attr_value]:
+                        links.append(Link(part.strip().split(" ")[0], *place, image=name == "img"))
+    for link in links:
+        scheme = normalised_scheme(link.target)
+        if scheme.startswith(UNSAFE_SCHEMES):
+            hazard((link.line, link.col), f"'{scheme.split(':', 1)[0]}:' links are not allowed")
+        elif link.image and _is_external(link.target):
+            hazard((link.line, link.col),
+                   "pictures from another site are not allowed: every reader's browser would contact that site")
+    links.sort(key=lambda link: (link.line, link.col))
+    hazards.sort(key=lambda h: (h.line, h.col))
+    return Scan(tuple(links), tuple(hazards), tuple(_headings(outside_code)), frozenset(ids))
+
+
+def _headings(prose: str) -> Iterator[tuple[str, str | None]]:
+    """ATX (``## Title``) and setext (underlined) headings, in the order of the text."""
+    found = [(m.start(1), m.group(1).rstrip("#").strip()) for m in _ATX.finditer(prose)]
+    atx_lines = {prose.rfind("\n", 0, start) + 1 for start, _ in found}
+    for match in _UNDERLINE.finditer(prose):
+        # A setext heading is the first line of a paragraph, underlined with = or -.
+        end = match.start() - 1
+        if end < 0:
             continue
-        for match in _AUTOLINK.finditer(line):
-            found.append(Link(match.group(1), number, match.start(1) + 1))
-        for tag in _TAG.finditer(line):
-            for url in _URL_IN_ATTR.finditer(tag.group(3)):
-                found.append(Link(url.group(1), number, tag.start(3) + url.start(1) + 1))
-    return tuple(found)
+        start = prose.rfind("\n", 0, end) + 1
+        text = prose[start:end]
+        if not text.strip() or start in atx_lines:
+            continue
+        if start > 0 and prose[prose.rfind("\n", 0, start - 1) + 1 : start - 1].strip():
+            continue
+        found.append((start, text.strip()))
+    for _, text in sorted(found):
+        yield _heading_text(text)
+
+
+def _heading_text(text: str) -> tuple[str, str | None]:
+    """A heading's text without its trailing attribute list, and the id that list gives."""
+    attrs = _TRAILING_ATTRS.search(text)
+    if not attrs:
+        return text, None
+    found = _ID_IN_ATTRS.findall(attrs.group(1))
+    return text[: attrs.start()].rstrip().rstrip("#").rstrip(), (found[-1] if found else None)
+
+
+def links(body: str) -> list[Link]:
+    """Every link and image target in the body, outside code."""
+    return list(scan(body).links)
 
 
 def hazards(body: str) -> list[Hazard]:
     """Raw HTML, attributes and link schemes that could run code or load other hosts."""
-    found = []
-    for number, line in prose_lines(body):
-        if "<" not in line and "{" not in line:
-            continue
-        for tag in _TAG.finditer(line):
-            name = tag.group(2).lower()
-            if name in FORBIDDEN_TAGS and not tag.group(1):
-                found.append(Hazard(number, tag.start() + 1, f"<{name}> is not allowed in a lesson"))
-            for event in _EVENT_ATTR.finditer(tag.group(3)):
-                found.append(
-                    Hazard(number, tag.start(3) + event.start(1) + 1,
-                           f"event-handler attribute '{event.group(1)}' is not allowed")
-                )
-            if re.search(r"\bstyle\s*=", tag.group(3), re.I):
-                found.append(Hazard(number, tag.start() + 1, "inline style attributes are not allowed"))
-        for attrs in _ATTR_LIST.finditer(line):
-            for event in _EVENT_ATTR.finditer(" " + attrs.group(1)):
-                found.append(
-                    Hazard(number, attrs.start(1) + event.start(1),
-                           f"event-handler attribute '{event.group(1)}' is not allowed (attribute list)")
-                )
-    for link in links(body):
-        scheme = _normalised_scheme(link.target)
-        if scheme.startswith(UNSAFE_SCHEMES):
-            found.append(
-                Hazard(link.line, link.col, f"'{scheme.split(':', 1)[0]}:' links are not allowed")
-            )
-    return sorted(found, key=lambda h: (h.line, h.col))
+    return list(scan(body).hazards)
 
 
 def heading_anchors(body: str) -> set[str]:
-    """The anchors Python-Markdown's toc gives the body's headings (``{#id}`` honoured)."""
-    anchors: set[str] = set()
-    for _, line in prose_lines(body):
-        match = _HEADING.match(line)
-        if not match:
-            continue
-        if match.group(3):
-            anchors.add(match.group(3))
-            continue
-        base = toc_slug(match.group(2))
-        anchor, n = base, 0
-        while anchor in anchors:
-            n += 1
-            anchor = f"{base}_{n}"
-        anchors.add(anchor)
-    return anchors
+    """The anchors Python-Markdown's toc gives the body's headings, and the ids written in it."""
+    return page_anchors(None, body)
 
 
-def toc_slug(text: str) -> str:
-    """Python-Markdown's default heading slug."""
-    text = re.sub(r"[*_`]|\[([^\]]*)\]\([^)]*\)", r"\1", text)
+def page_anchors(title: str | None, body: str) -> set[str]:
+    """Every anchor of a page that shows ``title`` as its first heading, then ``body``.
+
+    Follows Python-Markdown's toc: explicit ids are taken first, then each
+    heading gets its slug, made unique with ``_1``, ``_2``… (a heading with no
+    Latin letters gets ``_1``), in the order of the page.
+    """
+    found = scan(body)
+    used = {explicit for _, explicit in found.headings if explicit}
+    headings: list[tuple[str, str | None, bool]] = [(title, None, True)] if title is not None else []
+    headings += [(text, explicit, False) for text, explicit in found.headings]
+    for text, explicit, plain in headings:
+        if explicit:
+            continue
+        _unique(toc_slug(text, plain=plain), used)
+    return used | found.ids
+
+
+def _unique(anchor: str, used: set[str]) -> str:
+    if anchor in used or not anchor:
+        match = _IDCOUNT.match(anchor)
+        base, count = (match.group(1), int(match.group(2))) if match else (anchor, 0)
+        count += 1
+        while f"{base}_{count}" in used:
+            count += 1
+        anchor = f"{base}_{count}"
+    used.add(anchor)
+    return anchor
+
+
+def toc_slug(text: str, *, plain: bool = False) -> str:
+    """Python-Markdown's default heading slug of a heading written as ``text``.
+
+    Unless ``plain``, Markdown markup (links, emphasis, code, tags, escapes)
+    is removed first, as the slug is made from the rendered text.
+    """
+    if not plain:
+        text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+        text = re.sub(r"<[^>]+>", "", text)
+        text = re.sub(r"(\*{1,3}|`+|\b_{1,3}|_{1,3}\b)", "", text)
+        text = re.sub(r"\\(.)", r"\1", text)
+        text = html.unescape(text)
     value = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     value = re.sub(r"[^\w\s-]", "", value).strip().lower()
     return re.sub(r"[-\s]+", "-", value)

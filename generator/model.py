@@ -69,6 +69,9 @@ class Portal:
     """Approved posts for the share page (``content/posts/``); they are not pages of their own."""
     files: int = 0
     """How many content files were read."""
+    unreadable: dict[str, set[str]] = dataclasses.field(default_factory=dict)
+    """Ids, per folder, of files that exist but could not be read (their problems are reported);
+    references to them are not reported again as unknown."""
 
     def roles_by_level(self) -> list[Item[schema.Role]]:
         """Roles from the first rung of the ladder to the top, then by title."""

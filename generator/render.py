@@ -18,6 +18,7 @@ import html
 import json
 import posixpath
 import re
+import urllib.parse
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
@@ -363,6 +364,7 @@ def resolve_source_link(portal: Portal, target: str) -> tuple[str, Any, str] | N
     path, _, anchor = target.partition("#")
     if not path:
         return ("self", None, anchor)
+    path = urllib.parse.unquote(path)  # `my%20lesson.md`, as MkDocs reads links
     if path.startswith("/"):
         return None
     joined = posixpath.normpath(posixpath.join("lessons", path))

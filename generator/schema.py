@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
 # --- scalar types that read YAML 1.2 text -------------------------------------------------
 
@@ -61,12 +62,35 @@ Int = Annotated[int, BeforeValidator(_yaml_int)]
 Bool = Annotated[bool, BeforeValidator(_yaml_bool)]
 Date = Annotated[dt.date, BeforeValidator(_yaml_date), PlainSerializer(lambda d: d.isoformat())]
 
+def _visible_text(value: str) -> str:
+    """Refuse control characters (other than tab and line breaks) and text with nothing visible in it.
+
+    YAML escapes (``"\\0"``, ``"\\x1b"``, ``"\\u200b"``) can put them in a value where no
+    editor shows them; on a page they break the HTML or show nothing.
+    """
+    control = _CONTROL.search(value)
+    if control:
+        raise ValueError(f"contains the control character U+{ord(control.group()):04X}; delete it")
+    if _PLAINLY_VISIBLE.search(value):
+        return value  # the usual case, decided without looking at every character
+    if not any(not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Zs", "Zl", "Zp") for ch in value):
+        raise ValueError("must contain visible text")
+    return value
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_PLAINLY_VISIBLE = re.compile(
+    r"[0-9A-Za-z\u00c0-\u024f\u0370-\u05ff\u0620-\u064a\u0900-\u0dff\u3040-\u9fff\uac00-\ud7a3]"
+)
+
+
 Title = Annotated[
     str,
     Field(min_length=1, max_length=120, pattern=r"\S", description="A short title, 1 to 120 characters."),
+    AfterValidator(_visible_text),
 ]
-Text = Annotated[str, Field(min_length=1, max_length=4000, pattern=r"\S")]
-LongText = Annotated[str, Field(min_length=1, max_length=20000, pattern=r"\S")]
+Text = Annotated[str, Field(min_length=1, max_length=4000, pattern=r"\S"), AfterValidator(_visible_text)]
+LongText = Annotated[str, Field(min_length=1, max_length=20000, pattern=r"\S"), AfterValidator(_visible_text)]
 Ref = Annotated[str, Field(min_length=1, max_length=80)]
 Minutes = Annotated[Int, Field(ge=1, le=600)]
 DueDay = Annotated[Int, Field(ge=0, le=730)]

@@ -6,28 +6,36 @@ that one run reports everything.
 
 from __future__ import annotations
 
+import dataclasses
+import html
+import posixpath
+import re
 import unicodedata
-from collections.abc import Collection
+import urllib.parse
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
 from generator import markup
 from generator.errors import Problems
-from generator.load import closest, load_portal
+from generator.load import closest, load_content, report_hazards
 from generator.model import Item, Lesson, Portal
 from generator.posts import check_posts
 from generator.render import resolve_source_link
 from generator.schedule import check_schedule
+from generator.yamlio import YamlProblem, decode
 
 _INVISIBLE = {"Cc", "Cf", "Zl", "Zp"}
+RESERVED_SLUGS = {"index"}
+"""Page names the portal generates in every folder (the folder's list page)."""
 
 
 def validate(root: Path) -> tuple[Portal | None, Problems]:
     """Load ``root/content`` and run every check; the portal is None when it could not be read."""
-    portal, problems = load_portal(root)
+    portal, problems = load_content(root)
     if portal is not None:
         check_portal(portal, problems)
-    return portal, problems
+    return (portal if portal is not None and portal.config is not None else None), problems
 
 
 def check_portal(portal: Portal, problems: Problems) -> None:
@@ -35,26 +43,60 @@ def check_portal(portal: Portal, problems: Problems) -> None:
     _check_ids(portal, problems)
     _check_roles(portal, problems)
     _check_paths(portal, problems)
-    _check_lessons(portal, problems)
+    anchored_links = _check_lessons(portal, problems)
     _check_playbooks(portal, problems)
     _check_markdown_fields(portal, problems)
     check_posts(portal, problems)
     check_schedule(portal, problems)
+    _check_anchors_of_generated_pages(portal, problems, anchored_links)
 
 
 def _reference(
-    problems: Problems, item: Item[Any], loc: tuple[Any, ...], value: str, known: Collection[str], what: str
+    problems: Problems, item: Item[Any], loc: tuple[Any, ...], value: str, known: Collection[str], what: str,
+    portal: Portal | None = None,
 ) -> bool:
-    """Report ``value`` at ``loc`` if it is not one of ``known``; True when it is fine."""
+    """Report ``value`` at ``loc`` if it is not one of ``known``; True when it is fine.
+
+    With ``portal``, a reference to a file that exists but could not be read is
+    not reported again (that file's own problems are).
+    """
     if value in known:  # a dict or set: no copy on the common path
         return True
+    folder, suffix = _FOLDERS.get(what, (f"{what}s", ".yml"))
+    if portal is not None and value in portal.unreadable.get(folder, ()):
+        return False
     known = list(known)
     line, col = item.value_at(*loc)
+    invisible = _invisible(value)
+    if invisible:
+        problems.add(item.source, line, col,
+                     f"the {what} id `{visible(value)}` contains invisible characters ({invisible})",
+                     hint="retype the id; it was probably pasted from a document")
+        return False
     guess = closest(value, known)
     message = f"unknown {what} `{value}`" + (f"; did you mean `{guess}`?" if guess else "")
-    hint = None if guess else (f"known {what}s: " + ", ".join(sorted(known)[:12]) if known else f"no {what}s exist yet")
+    hint = None
+    if not guess:
+        hint = f"there is no content/{folder}/{value}{suffix}; " + (
+            f"known {what}s: " + ", ".join(sorted(known)[:12]) if known else f"no {what}s exist yet"
+        )
     problems.add(item.source, line, col, message, hint=hint)
     return False
+
+
+_FOLDERS = {"lesson": ("lessons", ".md"), "role": ("roles", ".yml"), "path": ("paths", ".yml"),
+            "playbook": ("playbooks", ".yml")}
+_BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+def visible(text: str) -> str:
+    """``text`` with its control, zero-width and direction-changing characters written as ``<U+200B>``."""
+    return "".join(f"<U+{ord(ch):04X}>" if unicodedata.category(ch) in _INVISIBLE or ch in _BIDI else ch
+                   for ch in text)
+
+
+def _invisible(text: str) -> str:
+    """The control, zero-width and direction-changing characters in ``text``, named, or ''."""
+    bad = [ch for ch in text if unicodedata.category(ch) in _INVISIBLE or ch in _BIDI]
+    return ", ".join(f"U+{ord(ch):04X}" for ch in dict.fromkeys(bad))
 
 
 def _all_items(portal: Portal) -> list[tuple[str, Item[Any]]]:
@@ -70,19 +112,29 @@ def _check_ids(portal: Portal, problems: Problems) -> None:
     """File names are ids and URLs: they must be visible, unambiguous and unique once slugified."""
     seen: dict[tuple[str, str], Item[Any]] = {}
     for kind, item in _all_items(portal):
-        bad = [ch for ch in item.id if unicodedata.category(ch) in _INVISIBLE or ch in "\u200b\u200c\u200d\u2060\ufeff"]
-        if bad:
-            names = ", ".join(f"U+{ord(ch):04X}" for ch in dict.fromkeys(bad))
-            problems.add(item.source, 0, 0, f"the file name contains invisible or control characters ({names})",
+        names = _invisible(item.id)
+        if names:
+            problems.add(item.source, 0, 0,
+                         f"the file name `{visible(item.id)}` contains invisible or control characters ({names})",
                          hint="rename the file using visible letters, digits and hyphens")
+        if item.slug in RESERVED_SLUGS:
+            problems.add(item.source, 0, 0, f"`{item.id}` would replace the portal's own page {kind}/{item.slug}/",
+                         hint="rename the file")
+            continue
         if unicodedata.normalize("NFC", item.id) != item.id:
             problems.add(item.source, 0, 0, "the file name is not in Unicode NFC form",
                          hint="rename it; some systems wrote its accents as separate characters")
         key = (kind, item.slug)
         other = seen.get(key)
-        if other is not None:
+        if other is not None and unicodedata.normalize("NFC", other.id) == unicodedata.normalize("NFC", item.id):
             problems.add(item.source, 0, 0,
-                         f"`{item.id}` and `{other.id}` would both be published at {kind}/{item.slug}/",
+                         f"two files are named `{item.id}`, differing only in how their accents are stored "
+                         f"(Unicode NFC and NFD); both would be published at {kind}/{item.slug}/",
+                         hint="delete one of them")
+        elif other is not None:
+            problems.add(item.source, 0, 0,
+                         f"`{visible(item.id)}` and `{visible(other.id)}` would both be published at "
+                         f"{kind}/{item.slug}/",
                          hint="rename one of the files")
         else:
             seen[key] = item
@@ -91,18 +143,19 @@ def _check_ids(portal: Portal, problems: Problems) -> None:
 def _check_roles(portal: Portal, problems: Problems) -> None:
     for role in portal.roles.values():
         for i, path_id in enumerate(role.data.paths):
-            _reference(problems, role, ("paths", i), path_id, portal.paths, "path")
+            _reference(problems, role, ("paths", i), path_id, portal.paths, "path", portal)
         if len(set(role.data.paths)) != len(role.data.paths):
             line, col = role.where("paths")
             problems.add(role.source, line, col, "a path is listed twice", hint="list each path once")
         for i, approval in enumerate(role.data.needs_approval):
-            if _reference(problems, role, ("needs_approval", i, "approver"), approval.approver, portal.roles, "role"):
+            if _reference(problems, role, ("needs_approval", i, "approver"), approval.approver,
+                          portal.roles, "role", portal):
                 if approval.approver == role.id:
                     line, col = role.value_at("needs_approval", i, "approver")
                     problems.add(role.source, line, col, "a role cannot approve its own posts",
                                  hint="name the role that signs off")
         for i, esc in enumerate(role.data.escalate_to):
-            if _reference(problems, role, ("escalate_to", i, "role"), esc.role, portal.roles, "role"):
+            if _reference(problems, role, ("escalate_to", i, "role"), esc.role, portal.roles, "role", portal):
                 if esc.role == role.id:
                     line, col = role.value_at("escalate_to", i, "role")
                     problems.add(role.source, line, col, "a role cannot escalate to itself")
@@ -112,7 +165,7 @@ def _check_paths(portal: Portal, problems: Problems) -> None:
     for path in portal.paths.values():
         position: dict[str, int] = {}
         for i, step in enumerate(path.data.steps):
-            if not _reference(problems, path, ("steps", i, "lesson"), step.lesson, portal.lessons, "lesson"):
+            if not _reference(problems, path, ("steps", i, "lesson"), step.lesson, portal.lessons, "lesson", portal):
                 continue
             if step.lesson in position:
                 line, col = path.value_at("steps", i, "lesson")
@@ -138,20 +191,22 @@ def _check_paths(portal: Portal, problems: Problems) -> None:
                     problems.add(path.source, line, col,
                                  f"due on day {step.due_day}, before its prerequisite `{pre}` (due day {before.due_day})",
                                  hint=f"make it due on day {before.due_day} or later")
-        if not portal.roles_with_path(path.id):
+        if not portal.roles_with_path(path.id) and not portal.unreadable.get("roles"):
             line, col = path.where("title")
             problems.add(path.source, line, col, "no role is assigned this path", severity="warning",
                          hint="add it to a role's `paths`")
 
 
-def _check_lessons(portal: Portal, problems: Problems) -> None:
+def _check_lessons(portal: Portal, problems: Problems) -> list[_AnchoredLink]:
+    """Per-lesson checks; returns the links to sections that only the rendered pages can confirm."""
+    anchored: list[_AnchoredLink] = []
     in_paths = {step.lesson for p in portal.paths.values() for step in p.data.steps}
     for lesson in portal.lessons.values():
         meta = lesson.data
         for i, pre in enumerate(meta.prerequisites):
-            _reference(problems, lesson, ("prerequisites", i), pre, portal.lessons, "lesson")
+            _reference(problems, lesson, ("prerequisites", i), pre, portal.lessons, "lesson", portal)
         for i, pb in enumerate(meta.playbooks):
-            _reference(problems, lesson, ("playbooks", i), pb, portal.playbooks, "playbook")
+            _reference(problems, lesson, ("playbooks", i), pb, portal.playbooks, "playbook", portal)
         if meta.check is not None:
             for i, q in enumerate(meta.check.questions):
                 if q.answer not in q.options:
@@ -167,46 +222,113 @@ def _check_lessons(portal: Portal, problems: Problems) -> None:
                 line, col = lesson.value_at("check", "pass_mark")
                 problems.add(lesson.source, line, col,
                              f"pass mark {meta.check.pass_mark} is more than the {len(meta.check.questions)} question(s)")
-        if lesson.id not in in_paths:
+        if lesson.id not in in_paths and not portal.unreadable.get("paths"):
             line, col = lesson.where("title")
             problems.add(lesson.source, line, col, "the lesson is in no learning path", severity="warning",
                          hint="add it to a path's steps, or nobody will be led to it")
-        _check_lesson_body(portal, lesson, problems)
+        anchored += _check_lesson_body(portal, lesson, problems)
     _check_prerequisite_cycles(portal, problems)
+    return anchored
 
 
-def _check_lesson_body(portal: Portal, lesson: Lesson, problems: Problems) -> None:
+@dataclasses.dataclass(frozen=True)
+class _AnchoredLink:
+    lesson: Lesson
+    line: int
+    col: int
+    kind: str
+    item: Item[Any]
+    anchor: str
+    known: frozenset[str]
+    """The anchors known without rendering (may be incomplete)."""
+
+
+_ALLOWED_SCHEMES = ("http:", "https:", "mailto:", "tel:")
+_LINK_HINT = "link to another lesson as `other-lesson.md`, to a playbook as `../playbooks/<id>.yml`"
+
+
+def _check_lesson_body(portal: Portal, lesson: Lesson, problems: Problems) -> list[_AnchoredLink]:
     offset = lesson.body_line - 1
-    for hazard in markup.hazards(lesson.body):
-        problems.add(lesson.source, hazard.line + offset, hazard.col, hazard.message,
-                     hint="lessons are Markdown; ask a developer for an approved component")
-    own_anchors = markup.heading_anchors(lesson.body)
-    for link in markup.links(lesson.body):
+    report_hazards(problems, lesson.source, lesson.body, lesson.body_line)
+    anchored = []
+    for link in markup.scan(lesson.body).links:
         target = link.target
         line, col = link.line + offset, link.col
-        if markup._normalised_scheme(target).startswith(markup.UNSAFE_SCHEMES):
-            continue  # reported as a hazard
-        if target.startswith(("http://", "https://", "mailto:")):
+        problem = link_problem(target)
+        if problem == "":
+            continue  # an unsafe scheme, reported as a hazard, or an address on another site
+        if problem is not None:
+            problems.add(lesson.source, line, col, problem, hint=_LINK_HINT)
             continue
         found = resolve_source_link(portal, target)
         if found is None:
-            problems.add(lesson.source, line, col, _bad_link_message(portal, target),
-                         hint="link to another lesson as `other-lesson.md`, to a playbook as `../playbooks/<id>.yml`")
+            if link.image:
+                problems.add(lesson.source, line, col, f"picture `{target}` is not part of the portal",
+                             hint="pictures cannot come from content/; describe it in words or ask a developer")
+            elif not _is_unreadable(portal, target):
+                problems.add(lesson.source, line, col, _bad_link_message(portal, target), hint=_LINK_HINT)
             continue
         kind, item, anchor = found
         if not anchor:
             continue
-        anchors = own_anchors if kind == "self" else _anchors_of(kind, item)
-        if anchors is not None and anchor not in anchors:
-            guess = closest(anchor, anchors)
-            problems.add(lesson.source, line, col, f"there is no section `#{anchor}` in that page"
-                         + (f"; did you mean `#{guess}`?" if guess else ""))
+        if kind == "self":
+            kind, item = "lessons", lesson
+        known = _anchors_of(kind, item)
+        if anchor not in known:
+            anchored.append(_AnchoredLink(lesson, line, col, kind, item, anchor, frozenset(known)))
+    return anchored
+
+
+def link_problem(target: str) -> str | None:
+    """Why a link written in content is not allowed, '' when it is not a link into content, else None.
+
+    Refuses every way out of ``content/``: ``..`` past its top, absolute and
+    drive paths, backslashes, and the same written with %-escapes or HTML
+    entities, control characters and NUL included.
+    """
+    scheme = markup.normalised_scheme(target)
+    if scheme.startswith(markup.UNSAFE_SCHEMES):
+        return ""
+    if target.startswith("//"):
+        return f"link `{target}` has no scheme; write the whole address, starting with https://"
+    if scheme.startswith(_ALLOWED_SCHEMES):
+        return ""
+    decoded = target
+    for _ in range(4 if any(ch in target for ch in "%&") else 0):
+        unquoted = urllib.parse.unquote(html.unescape(decoded))
+        if unquoted == decoded:
+            break
+        decoded = unquoted
+    decoded = decoded.partition("#")[0].partition("?")[0]
+    if any(unicodedata.category(ch) == "Cc" for ch in decoded):
+        return f"link `{_printable(target)}` hides a control character (such as NUL); delete it"
+    leaves = (
+        "\\" in decoded
+        or decoded.startswith(("/", "~"))
+        or (re.match(r"[A-Za-z]:", decoded) is not None and decoded[2:3] in ("/", "\\", ""))
+        or posixpath.normpath(posixpath.join("content/lessons", decoded)).split("/")[0] != "content"
+    )
+    if leaves:
+        return f"link `{_printable(target)}` leaves the content folder"
+    match = re.match(r"([a-z][a-z0-9+.-]*):", scheme)
+    if match:
+        return f"`{match.group(1)}:` links are not allowed; use https://, mailto: or tel:"
+    return None
+
+
+def _printable(text: str) -> str:
+    return "".join(ch if unicodedata.category(ch) != "Cc" else f"\\x{ord(ch):02x}" for ch in text)
+
+
+def _is_unreadable(portal: Portal, target: str) -> bool:
+    """True when the link names a content file that exists but has problems of its own."""
+    path = urllib.parse.unquote(target.partition("#")[0])
+    kind, _, name = posixpath.normpath(posixpath.join("lessons", path)).partition("/")
+    return name.rpartition(".")[0] in portal.unreadable.get(kind, ())
 
 
 def _bad_link_message(portal: Portal, target: str) -> str:
-    path = target.partition("#")[0]
-    if path.startswith("/") or "\\" in path or "%2e" in path.lower() or "\x00" in path:
-        return f"link `{target}` leaves the content folder"
+    path = urllib.parse.unquote(target.partition("#")[0])
     name = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     everything = [*portal.lessons, *portal.roles, *portal.paths, *portal.playbooks]
     guess = closest(name, everything)
@@ -214,16 +336,55 @@ def _bad_link_message(portal: Portal, target: str) -> str:
     return message + (f"; did you mean `{guess}`?" if guess else "")
 
 
-def _anchors_of(kind: str, item: Item[Any]) -> set[str] | None:
-    """Anchors a generated page is known to have, or None when they are not known in advance."""
+def _anchors_of(kind: str, item: Item[Any]) -> set[str]:
+    """Anchors a generated page is known to have without rendering it (its headings may add more)."""
     if kind == "lessons":
-        return markup.heading_anchors(item.body)  # type: ignore[attr-defined]
+        return markup.page_anchors(item.data.title, item.body)  # type: ignore[attr-defined]
     if kind == "playbooks" and getattr(item.data, "kind", None) == "negativity":
         ids = set()
         for s in item.data.situations:  # type: ignore[attr-defined]
             ids |= {s.id, f"{s.id}-steps", f"{s.id}-templates", f"{s.id}-escalate"}
         return ids
-    return None
+    return set()
+
+
+def _check_anchors_of_generated_pages(portal: Portal, problems: Problems, links: list[_AnchoredLink]) -> None:
+    """Links to sections not found in the source are checked against the rendered page.
+
+    Rendering needs sound content, so with other errors present only links into
+    lessons (whose sections the source shows) are reported; the rest wait for
+    the next run, and MkDocs checks them again when building.
+    """
+    if not links:
+        return
+    rendered: dict[str, str] | None = None
+    if not problems.errors and portal.config is not None:
+        from jinja2 import TemplateError
+
+        from generator.render import Renderer
+
+        try:
+            rendered = Renderer(portal).render()
+        except TemplateError:
+            rendered = None
+    for link in links:
+        anchors: set[str] | None = set(link.known)
+        if rendered is not None:
+            page = rendered.get(Renderer.docs_path(link.kind, link.item), "")
+            anchors = markup.page_anchors(None, page.split("\n---\n", 1)[-1]) | link.known
+        elif link.kind != "lessons":
+            anchors = None
+        if anchors is None or link.anchor in anchors:
+            continue
+        guess = closest(link.anchor, anchors)
+        problems.add(link.lesson.source, link.line, link.col, f"there is no section `#{link.anchor}` in that page"
+                     + (f"; did you mean `#{guess}`?" if guess else ""),
+                     hint=None if guess else _sections_hint(anchors))
+
+
+def _sections_hint(anchors: set[str]) -> str | None:
+    shown = sorted(a for a in anchors if not a.startswith("_"))[:12]
+    return ("sections there: " + ", ".join(f"#{a}" for a in shown)) if shown else None
 
 
 def _check_prerequisite_cycles(portal: Portal, problems: Problems) -> None:
@@ -268,10 +429,10 @@ def _check_playbooks(portal: Portal, problems: Problems) -> None:
                     line, col = playbook.value_at("situations", i, "id")
                     problems.add(playbook.source, line, col, f"situation id `{s.id}` is used twice")
                 seen[s.id] = i
-                _reference(problems, playbook, ("situations", i, "owner"), s.owner, portal.roles, "role")
+                _reference(problems, playbook, ("situations", i, "owner"), s.owner, portal.roles, "role", portal)
                 if s.escalate_to is not None:
-                    if _reference(problems, playbook, ("situations", i, "escalate_to"), s.escalate_to, portal.roles, "role") \
-                            and s.escalate_to == s.owner:
+                    if _reference(problems, playbook, ("situations", i, "escalate_to"), s.escalate_to,
+                                  portal.roles, "role", portal) and s.escalate_to == s.owner:
                         line, col = playbook.value_at("situations", i, "escalate_to")
                         problems.add(playbook.source, line, col, "escalates to the role that already owns it")
         elif data.kind == "rewards":
@@ -296,7 +457,8 @@ def _check_playbooks(portal: Portal, problems: Problems) -> None:
 def _check_markdown_fields(portal: Portal, problems: Problems) -> None:
     """Markdown written in YAML fields follows the same safety rules as lessons."""
     fields: list[tuple[Item[Any] | None, str, tuple[Any, ...], str | None]] = []
-    fields.append((None, "content/portal.yml", ("introduction",), portal.config.introduction))
+    if portal.config is not None:
+        fields.append((None, "content/portal.yml", ("introduction",), portal.config.introduction))
     for role in portal.roles.values():
         fields.append((role, role.source, ("social_media",), role.data.social_media))
     for pb in portal.playbooks.values():
@@ -305,6 +467,33 @@ def _check_markdown_fields(portal: Portal, problems: Problems) -> None:
         if not text:
             continue
         doc = item.doc if item is not None else portal.config_doc
-        line, col = doc.value_at(loc)
-        for hazard in markup.hazards(text):
-            problems.add(source, line, col, f"{hazard.message} (in `{loc[-1]}`)")
+        found = markup.scan(text)
+        leaving = [(link, link_problem(link.target)) for link in found.links]
+        leaving = [(link, problem) for link, problem in leaving if problem]
+        if not found.hazards and not leaving:
+            continue
+        place = _place_in_field(portal.root / source, doc.value_at(loc))
+        for hazard in found.hazards:
+            problems.add(source, *place(hazard.line, hazard.col), f"{hazard.message} (in `{loc[-1]}`)",
+                         hint="this field is Markdown; ask a developer for an approved component")
+        for link, problem in leaving:
+            problems.add(source, *place(link.line, link.col), f"{problem} (in `{loc[-1]}`)")
+
+
+def _place_in_field(path: Path, start: tuple[int, int]) -> Callable[[int, int], tuple[int, int]]:
+    """Map a line and column inside a YAML text value to the file.
+
+    A literal block (``|``) keeps its lines, so the place is exact; any other
+    style folds lines, and the value's first character is the best place.
+    """
+    line, col = start
+    try:
+        lines = decode(path.read_bytes()).split("\n")
+        header = lines[line - 1][col - 1 :]
+    except (OSError, YamlProblem, IndexError):
+        return lambda _line, _col: start
+    if not re.match(r"\|[-+0-9]*[ \t]*(#.*)?$", header):
+        return lambda _line, _col: start
+    body = [text for text in lines[line:] if text.strip()]
+    indent = len(body[0]) - len(body[0].lstrip(" ")) if body else 0
+    return lambda inner_line, inner_col: (line + inner_line, indent + inner_col)

@@ -74,3 +74,64 @@ def test_front_matter_lines_count_from_the_top_of_the_file():
     front, body, body_line = split_front_matter("---\ntitle: x\nminutes: 5\n---\nBody\n")
     assert parse(front, line_offset=1).values[("minutes",)] == (3, 10)
     assert body == "Body\n" and body_line == 5
+
+
+def test_tags_are_named_as_the_editor_wrote_them():
+    with pytest.raises(YamlProblem, match=r"tag '!!python/object/apply:os.system' is not allowed"):
+        parse("a: !!python/object/apply:os.system [ls]\n")
+
+
+def test_nesting_deeper_than_content_needs_is_refused_before_it_costs_memory():
+    with pytest.raises(YamlProblem, match="nested more than 32 levels") as caught:
+        parse("steps: " + "[" * 200_000)
+    assert (caught.value.line, caught.value.col) == (1, 39)
+
+
+def test_utf16_without_a_byte_order_mark_is_named_as_such():
+    with pytest.raises(YamlProblem, match="UTF-16"):
+        decode("title: x\n".encode("utf-16-le"))
+
+
+def test_a_nul_byte_is_located():
+    with pytest.raises(YamlProblem, match="NUL") as caught:
+        decode(b"title: ok\nsummary: a\x00b\n")
+    assert (caught.value.line, caught.value.col) == (2, 11)
+
+
+def test_files_over_the_size_limit_are_refused_before_parsing():
+    from generator.yamlio import MAX_BYTES
+
+    with pytest.raises(YamlProblem, match="the limit is"):
+        decode(b"#" * (MAX_BYTES + 1))
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "words"),
+    [
+        ("number", "1.5", "expected a whole number, got '1.5'"),
+        ("number", "12:30", "expected a whole number, got '12:30'"),
+        ("number", "0x1F", "expected a whole number, got '0x1F'"),
+        ("flag", "yes", "expected true or false, got 'yes'"),
+        ("flag", "on", "expected true or false, got 'on'"),
+        ("day", "01/03/2024", "expected a date written YYYY-MM-DD, got '01/03/2024'"),
+        ("day", "2024-02-30", "'2024-02-30' is not a real date (day is out of range for month)"),
+    ],
+)
+def test_yaml_12_text_is_read_as_a_number_boolean_or_date_only_where_the_schema_asks(field, text, words):
+    import pydantic
+
+    from generator import schema
+    from generator.errors import Problems
+    from generator.load import check_shape
+
+    class Sample(schema.Model):
+        number: schema.Int = 0
+        flag: schema.Bool = False
+        day: schema.Date | None = None
+
+    problems = Problems()
+    assert check_shape(Sample, parse(f"{field}: {text}\n"), "x.yml", problems) is None
+    assert [(p.line, p.col, p.message) for p in problems.items] == [(1, len(field) + 3, f"`{field}` {words}")]
+    good = Sample.model_validate(parse("number: 12\nflag: false\nday: 2024-03-01\n").data)
+    assert (good.number, good.flag, str(good.day)) == (12, False, "2024-03-01")
+    assert isinstance(pydantic.TypeAdapter(schema.Int).validate_python("-3"), int)

@@ -11,15 +11,19 @@ import ctypes
 import dataclasses
 import logging
 import os
+import re
 import shutil
 import signal
+import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from generator.errors import ContentError
+from generator.load import CONTENT_DIR
 from generator.model import Portal
 from generator.project import write_project
 from generator.validate import validate
@@ -29,6 +33,11 @@ log = logging.getLogger("mkdocs.plugins.generator.build")
 
 class BuildFailed(Exception):
     """MkDocs refused the generated project (in strict mode, any warning)."""
+
+    def __init__(self, message: str, warnings: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.warnings = warnings or []
+        """MkDocs' warnings, those about a generated page as ``path:line:col: message``."""
 
 
 @dataclasses.dataclass
@@ -56,13 +65,28 @@ def build_portal(
     for index, language in enumerate(languages_of(portal)):
         target = staging if index == 0 else staging / language
         config_path = write_project(portal, work_dir / language, target, language)
+        warnings = _WarningRecorder()
+        logging.getLogger("mkdocs").addHandler(warnings)
         try:
             config = load_config(str(config_path), strict=True)
             mkdocs_build(config, dirty=dirty)
         except (Abort, MkDocsException) as error:
-            raise BuildFailed(f"MkDocs failed for language '{language}': {error}") from error
+            raise BuildFailed(f"MkDocs failed for language '{language}': {error}", warnings.messages) from error
+        finally:
+            logging.getLogger("mkdocs").removeHandler(warnings)
         pages += sum(1 for _ in (work_dir / language / "docs").rglob("*.md"))
     return pages
+
+
+class _WarningRecorder(logging.Handler):
+    """Keeps MkDocs' warnings of one build (after the plugin located them) for the error it raises."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
 
 
 def build(root: Path, site_dir: Path | None = None, *, work_dir: Path | None = None) -> BuildResult:
@@ -76,21 +100,109 @@ def build(root: Path, site_dir: Path | None = None, *, work_dir: Path | None = N
     site_dir = (site_dir or root / "site").resolve()
     portal, problems = validate(root)
     if portal is None or problems.errors:
-        raise ContentError(problems.items)
+        raise ContentError(problems.items, problems.files)
     for warning in problems.warnings:
         log.warning(warning.format())
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.staging-", dir=site_dir.parent))
-    staging.chmod(0o755)  # mkdtemp makes it private; a published site is readable
-    try:
-        with _work_dir(work_dir) as work:
-            pages = build_portal(portal, staging, work)
-        _set_epoch_times(staging)
-        swap_into_place(staging, site_dir)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+    _remove_abandoned_staging(site_dir)
+    with _terminate_cleanly():
+        staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.staging-{os.getpid()}-", dir=site_dir.parent))
+        try:
+            staging.chmod(0o755)  # mkdtemp makes it private; a published site is readable
+            with _work_dir(work_dir) as work, _build_date(root):
+                pages = build_portal(portal, staging, work)
+            _set_epoch_times(staging)
+            swap_into_place(staging, site_dir)
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
     return BuildResult(portal, site_dir, time.perf_counter() - started, pages)
+
+
+class Terminated(SystemExit):
+    """The build was asked to stop (SIGTERM); raised so that the staging folder is cleaned up."""
+
+
+@contextmanager
+def _terminate_cleanly() -> Iterator[None]:
+    """Turn SIGTERM into an exception while building, so a killed build removes its staging folder.
+
+    Python's default for SIGTERM ends the process at once, leaving a half-written
+    staging folder behind (the previous site is safe either way). Signal handlers
+    can only be set from the main thread; elsewhere (the live preview) nothing changes.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise Terminated(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _remove_abandoned_staging(site_dir: Path) -> None:
+    """Remove staging folders left by builds that were killed outright (SIGKILL, power loss)."""
+    pattern = re.compile(rf"\.{re.escape(site_dir.name)}\.(?:staging|old)-(\d+)(?:-.*)?\Z")
+    for candidate in site_dir.parent.glob(f".{site_dir.name}.*"):
+        match = pattern.match(candidate.name)
+        if match and candidate.is_dir() and not candidate.is_symlink() and not _alive(int(match.group(1))):
+            shutil.rmtree(candidate, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+FALLBACK_EPOCH = 0
+"""Build date when neither SOURCE_DATE_EPOCH nor git says one: fixed, so builds stay identical."""
+
+
+def build_epoch(root: Path) -> int:
+    """The date MkDocs writes into the site (sitemap, its gzip header), in seconds since 1970.
+
+    ``SOURCE_DATE_EPOCH`` when set; else the time of the last git commit that
+    touched ``content/``; else :data:`FALLBACK_EPOCH`. MkDocs itself would use
+    the current date, so two builds of the same content on different days would differ.
+    """
+    configured = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if configured.isdigit():
+        return int(configured)
+    try:
+        result = subprocess.run(
+            ["git", "log", "-1", "--format=%ct", "--", CONTENT_DIR],
+            cwd=root, capture_output=True, text=True, timeout=30, check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return FALLBACK_EPOCH
+    stamp = result.stdout.strip()
+    return int(stamp) if result.returncode == 0 and stamp.isdigit() else FALLBACK_EPOCH
+
+
+@contextmanager
+def _build_date(root: Path) -> Iterator[None]:
+    """Give MkDocs a reproducible build date for the duration of a build."""
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(build_epoch(root))
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
 @contextmanager

@@ -76,3 +76,29 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
 
     def on_page_content(self, html: str, **kwargs: Any) -> str:
         return sanitize(html)
+
+    # --- MkDocs' warnings about a generated page name the content file it came from ----------
+
+    def on_pre_build(self, config: Any) -> None:
+        from generator.buildlog import LocatingHandler, SourceMap
+
+        self._locating = LocatingHandler(SourceMap(self._root(config)))
+        self._locating.install()
+
+    def on_page_markdown(self, markdown: str, page: Any, **kwargs: Any) -> str:
+        source = page.meta.get("portal_source")
+        locating = getattr(self, "_locating", None)
+        if locating is not None and isinstance(source, str):
+            locating.sources.add(page.file.src_uri, source)
+        return markdown
+
+    def on_post_build(self, config: Any) -> None:
+        self._stop_locating()
+
+    def on_build_error(self, error: Exception) -> None:
+        self._stop_locating()
+
+    def _stop_locating(self) -> None:
+        locating = getattr(self, "_locating", None)
+        if locating is not None:
+            locating.remove()

@@ -69,10 +69,32 @@ def mkdocs_config(
         name = entry if isinstance(entry, str) else next(iter(entry))
         options = {} if isinstance(entry, str) else dict(entry[name] or {})
         if name == PLUGIN_NAME:
-            options["compiled"] = True
+            continue
         plugins.append({name: options} if options else name)
+    # Always present, and first, so that search indexes what it sanitized: it cleans every
+    # page's HTML (the second layer of defence) and points MkDocs' warnings about a
+    # generated page at its content file.
+    plugins.insert(0, {PLUGIN_NAME: {"compiled": True, "content_root": str(portal.root)}})
     config["plugins"] = plugins
+    config["validation"] = strict_validation(config.get("validation"))
     return config
+
+
+def strict_validation(configured: Any) -> dict[str, Any]:
+    """MkDocs' link, anchor and nav checks at ``warn``, so that the strict build fails on any of them.
+
+    Lower levels in the repository's mkdocs.yml (``info``, ``ignore``) would let a
+    broken link or anchor through silently.
+    """
+    validation = copy.deepcopy(configured) if isinstance(configured, dict) else {}
+    for group, checks in (
+        ("nav", ("omitted_files", "not_found", "absolute_links")),
+        ("links", ("not_found", "anchors", "absolute_links", "unrecognized_links")),
+    ):
+        configured_group = validation.get(group)
+        settings: dict[str, Any] = configured_group if isinstance(configured_group, dict) else {}
+        validation[group] = {**settings, **{check: "warn" for check in checks}}
+    return validation
 
 
 def write_if_changed(path: Path, content: str | bytes) -> bool:

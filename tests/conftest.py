@@ -38,3 +38,7 @@ def run_portal(runner: CliRunner, root: Path, *args: str):
     from generator.cli import main
 
     return runner.invoke(main, ["--root", str(root), *args], catch_exceptions=False)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-goldens", action="store_true", help="rewrite the expected output of tests/cases/*.yml")

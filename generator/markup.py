@@ -159,9 +159,11 @@ def _is_external(target: str) -> bool:
 @functools.lru_cache(maxsize=4096)
 def scan(body: str) -> Scan:
     """Links, hazards, headings and ids of a Markdown body, outside code."""
-    unfenced = dict(_unfenced_lines(body))
-    count = body.count("\n") + 2
-    outside_code = "\n".join(unfenced.get(n, "") for n in range(1, count))
+    if "```" in body or "~~~" in body:
+        unfenced = dict(_unfenced_lines(body))
+        outside_code = "\n".join(unfenced.get(n, "") for n in range(1, body.count("\n") + 2))
+    else:
+        outside_code = body
     prose = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), outside_code) if "`" in outside_code else outside_code
     where = _Positions(prose)
     links: list[Link] = []

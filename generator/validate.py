@@ -46,8 +46,9 @@ def check_portal(portal: Portal, problems: Problems) -> None:
     anchored_links = _check_lessons(portal, problems)
     _check_playbooks(portal, problems)
     _check_markdown_fields(portal, problems)
-    check_posts(portal, problems)
-    check_schedule(portal, problems)
+    if portal.config is not None:  # both read settings from portal.yml, which may be the broken file
+        check_posts(portal, problems)
+        check_schedule(portal, problems)
     _check_anchors_of_generated_pages(portal, problems, anchored_links)
 
 
@@ -244,6 +245,7 @@ class _AnchoredLink:
 
 
 _ALLOWED_SCHEMES = ("http:", "https:", "mailto:", "tel:")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _LINK_HINT = "link to another lesson as `other-lesson.md`, to a playbook as `../playbooks/<id>.yml`"
 
 
@@ -300,7 +302,7 @@ def link_problem(target: str) -> str | None:
             break
         decoded = unquoted
     decoded = decoded.partition("#")[0].partition("?")[0]
-    if any(unicodedata.category(ch) == "Cc" for ch in decoded):
+    if _CONTROL.search(decoded):
         return f"link `{_printable(target)}` hides a control character (such as NUL); delete it"
     leaves = (
         "\\" in decoded
@@ -351,32 +353,34 @@ def _anchors_of(kind: str, item: Item[Any]) -> set[str]:
 def _check_anchors_of_generated_pages(portal: Portal, problems: Problems, links: list[_AnchoredLink]) -> None:
     """Links to sections not found in the source are checked against the rendered page.
 
-    Rendering needs sound content, so with other errors present only links into
-    lessons (whose sections the source shows) are reported; the rest wait for
-    the next run, and MkDocs checks them again when building.
+    Rendering needs sound content. With other errors present, a link into a
+    lesson is judged by the lesson's headings; a link into another page only
+    when its known sections hold a near miss (a typo such as
+    ``#customer-complaints``); the rest wait for the next run, and MkDocs
+    checks them again when building.
     """
     if not links:
         return
+    from generator.render import Renderer
+
     rendered: dict[str, str] | None = None
     if not problems.errors and portal.config is not None:
         from jinja2 import TemplateError
-
-        from generator.render import Renderer
 
         try:
             rendered = Renderer(portal).render()
         except TemplateError:
             rendered = None
     for link in links:
-        anchors: set[str] | None = set(link.known)
+        anchors = set(link.known)
         if rendered is not None:
             page = rendered.get(Renderer.docs_path(link.kind, link.item), "")
-            anchors = markup.page_anchors(None, page.split("\n---\n", 1)[-1]) | link.known
-        elif link.kind != "lessons":
-            anchors = None
-        if anchors is None or link.anchor in anchors:
+            anchors |= markup.page_anchors(None, page.split("\n---\n", 1)[-1])
+        if link.anchor in anchors:
             continue
         guess = closest(link.anchor, anchors)
+        if rendered is None and link.kind != "lessons" and guess is None:
+            continue
         problems.add(link.lesson.source, link.line, link.col, f"there is no section `#{link.anchor}` in that page"
                      + (f"; did you mean `#{guess}`?" if guess else ""),
                      hint=None if guess else _sections_hint(anchors))

@@ -253,9 +253,10 @@ def test_ids_with_no_latin_letters_get_stable_unique_urls_that_links_reach(sampl
         f"---\ntitle: شکایت کا جواب\nsummary: شکایت کا جواب کیسے دیں۔\nminutes: 5\nprerequisites: [{CHINESE}]\n---\n"
         f"## پہلا قدم\n\n[پچھلا سبق]({CHINESE}.md#_2)\n", "utf-8",
     )
-    path = sample / "content/paths/foundations.yml"
-    path.write_text(path.read_text("utf-8") + f"  - lesson: {CHINESE}\n    due_day: 20\n"
-                    f"  - lesson: {URDU}\n    due_day: 21\n", "utf-8")
+    (sample / "content/paths/complaints-abroad.yml").write_text(
+        f"title: Complaints abroad\nsummary: Answering complaints in Chinese and Urdu.\nsteps:\n"
+        f"  - lesson: {CHINESE}\n    due_day: 20\n  - lesson: {URDU}\n    due_day: 21\n", "utf-8"
+    )
     chinese, urdu = page_slug(CHINESE), page_slug(URDU)
     assert chinese != urdu and chinese.startswith("id-") and urdu.startswith("id-")
     assert page_slug(CHINESE) == chinese  # the same id always gives the same URL
@@ -264,5 +265,5 @@ def test_ids_with_no_latin_letters_get_stable_unique_urls_that_links_reach(sampl
     page = article(read(site, f"lessons/{urdu}"))
     assert f'href="../{chinese}/#_2"' in page
     assert '<h2 id="_2">第一步' in article(read(site, f"lessons/{chinese}"))
-    path_page = read(site, "paths/foundations")
+    path_page = read(site, "paths/complaints-abroad")
     assert f"lessons/{chinese}/" in path_page and f"lessons/{urdu}/" in path_page

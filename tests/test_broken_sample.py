@@ -73,3 +73,26 @@ def test_one_validate_run_reports_twelve_mistakes_in_eight_files(runner, sample)
         assert f"{rel}:{line}:{col}: {message}" in errors, f"not reported: {rel}:{line}:{col}: {message}"
     assert len(errors) == 12, "\n".join(errors)
     assert re.search(r"^\d+ files checked: 12 error\(s\), \d+ warning\(s\)$", result.output, re.M)
+
+
+def test_the_readme_shows_real_messages(runner, sample):
+    """The editor's section of the README quotes `portal validate` exactly; keep it true."""
+    from conftest import REPO
+
+    readme = (REPO / "README.md").read_text("utf-8")
+    quoted = readme.split("```\n$ portal validate\n", 1)[1].split("```", 1)[0]
+    slips = [
+        ("content/lessons/answering-fast.md", "minutes: 9\n", "minutes: 0\n"),
+        ("content/playbooks/negativity.yml", "    owner: customer-service-agent\n", "    owner: customer-service\n"),
+        ("content/playbooks/tone.yml", "title: Tone of voice\n", "title: Tone of voice\ntitle: Our voice\n"),
+    ]
+    for rel, old, new in slips:
+        path = sample / rel
+        path.write_text(path.read_text("utf-8").replace(old, new, 1), "utf-8")
+    result = run_portal(runner, sample, "validate")
+    assert result.exit_code == 1
+
+    def problems_only(text: str) -> str:
+        return "\n".join(line for line in text.splitlines() if not re.match(r"\d+ files checked|validation failed", line))
+
+    assert problems_only(result.output) == problems_only(quoted)

@@ -54,9 +54,13 @@ def languages_of(portal: Portal) -> list[str]:
 
 
 def build_portal(
-    portal: Portal, staging: Path, work_dir: Path, *, dirty: bool = False
+    portal: Portal, staging: Path, work_dir: Path, *, dirty: bool = False, build_date: int | None = None
 ) -> int:
-    """Build every language of ``portal`` into ``staging``; returns the number of pages."""
+    """Build every language of ``portal`` into ``staging``; returns the number of pages.
+
+    ``build_date`` (seconds since 1970) is the date MkDocs writes into the site
+    when ``SOURCE_DATE_EPOCH`` is not set; None leaves MkDocs' own (today).
+    """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
@@ -69,7 +73,8 @@ def build_portal(
         logging.getLogger("mkdocs").addHandler(warnings)
         try:
             config = load_config(str(config_path), strict=True)
-            mkdocs_build(config, dirty=dirty)
+            with _mkdocs_date(build_date):
+                mkdocs_build(config, dirty=dirty)
         except (Abort, MkDocsException) as error:
             raise BuildFailed(f"MkDocs failed for language '{language}': {error}", warnings.messages) from error
         finally:
@@ -109,8 +114,8 @@ def build(root: Path, site_dir: Path | None = None, *, work_dir: Path | None = N
         staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.staging-{os.getpid()}-", dir=site_dir.parent))
         try:
             staging.chmod(0o755)  # mkdtemp makes it private; a published site is readable
-            with _work_dir(work_dir) as work, _build_date(root):
-                pages = build_portal(portal, staging, work)
+            with _work_dir(work_dir) as work:
+                pages = build_portal(portal, staging, work, build_date=build_epoch(root))
             _set_epoch_times(staging)
             swap_into_place(staging, site_dir)
         finally:
@@ -192,17 +197,21 @@ def build_epoch(root: Path) -> int:
 
 
 @contextmanager
-def _build_date(root: Path) -> Iterator[None]:
-    """Give MkDocs a reproducible build date for the duration of a build."""
+def _mkdocs_date(build_date: int | None) -> Iterator[None]:
+    """Give MkDocs (only MkDocs) a reproducible build date while it builds.
+
+    Set around MkDocs alone: the generator's own notion of today (which posts
+    are current) stays the real date unless SOURCE_DATE_EPOCH was set.
+    """
     previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(build_epoch(root))
+    if previous is not None or build_date is None:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(build_date)
     try:
         yield
     finally:
-        if previous is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
 @contextmanager

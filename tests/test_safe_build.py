@@ -267,3 +267,20 @@ def test_ids_with_no_latin_letters_get_stable_unique_urls_that_links_reach(sampl
     assert '<h2 id="_2">第一步' in article(read(site, f"lessons/{chinese}"))
     path_page = read(site, "paths/complaints-abroad")
     assert f"lessons/{chinese}/" in path_page and f"lessons/{urdu}/" in path_page
+
+
+def test_the_reproducible_build_date_is_given_to_mkdocs_alone(sample, tmp_path, monkeypatch):
+    """Which approved posts are current is decided on the real date; only MkDocs' stamps are fixed."""
+    import generator.posts as posts
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    seen: list[str | None] = []
+    real_today = posts.today
+
+    def spy():
+        seen.append(os.environ.get("SOURCE_DATE_EPOCH"))
+        return real_today()
+
+    monkeypatch.setattr(posts, "today", spy)
+    build(sample, tmp_path / "site")
+    assert seen and set(seen) == {None}

@@ -90,7 +90,8 @@ def generate(root: Path, *, lessons: int, roles: int, seed: int = 7) -> Path:
         path_id = f"path-{start // steps_per_path:03d}"
         path_ids.append(path_id)
         chunk = lesson_ids[start : start + steps_per_path]
-        steps = [{"lesson": lid, "due_day": 2 + i} for i, lid in enumerate(chunk)]
+        # Due days spread within the sample's 30-day onboarding window, in path order.
+        steps = [{"lesson": lid, "due_day": 1 + i * 29 // steps_per_path} for i, lid in enumerate(chunk)]
         _dump(content / "paths" / f"{path_id}.yml",
               {"title": f"Path {path_id[5:]}: {_sentence(rng, 2, 4)[:-1]}", "summary": _sentence(rng), "steps": steps})
         for i, lid in enumerate(chunk):

@@ -19,6 +19,7 @@ import platform
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -167,29 +168,46 @@ def machine() -> str:
     return f"{os.cpu_count()} cores, {memory} memory, {platform.system()} {platform.machine()}, Python {platform.python_version()}"
 
 
-def bench_scale(work: Path, lessons: int, roles: int, seed: int, *, serve: bool) -> dict[str, float]:
+def bench_scale(work: Path, lessons: int, roles: int, seed: int, *, serve: bool, repeat: int) -> dict[str, float]:
+    """Every figure at one scale; validation, generator, build and floor run ``repeat`` times in turn.
+
+    Build and floor alternate (build, floor, build, floor, ...) so that drift in the
+    machine's speed touches both alike; figures are medians, and the overhead is the
+    median of the pairwise ratios.
+    """
     root = synth.generate(work / f"repo-{lessons}", lessons=lessons, roles=roles, seed=seed)
-    figures: dict[str, float] = {}
-    run = measure([PY, "-m", "generator", "--root", str(root), "validate"])
-    figures["validate_s"], figures["validate_mib"] = run.seconds, run.peak_mib
     project = work / f"project-{lessons}"
-    run = measure([PY, "-c", GENERATOR_ONLY, str(root), str(project)])
-    figures["generator_process_s"], figures["generator_mib"] = run.seconds, run.peak_mib
+    site = work / f"site-{lessons}"
+    runs: dict[str, list[Run]] = {"validate": [], "generator": [], "build": [], "floor": []}
+    for _ in range(repeat):
+        runs["validate"].append(measure([PY, "-m", "generator", "--root", str(root), "validate"]))
+        shutil.rmtree(project, ignore_errors=True)
+        runs["generator"].append(measure([PY, "-c", GENERATOR_ONLY, str(root), str(project)]))
+    languages = sorted(p.name for p in project.iterdir() if (p / "mkdocs.yml").is_file())
+    for language in languages:
+        measure([PY, "-c", FLOOR_CONFIG, str(project / language), str(work / f"floor-{lessons}-{language}")])
+    overheads = []
+    for _ in range(repeat):
+        build = measure([PY, "-m", "generator", "--root", str(root), "build", "--site-dir", str(site)])
+        floor_seconds, floor_peak = 0.0, 0.0
+        for language in languages:
+            run = measure([PY, "-m", "mkdocs", "build", "-q", "-f", str(project / language / "floor.yml")])
+            floor_seconds += run.seconds
+            floor_peak = max(floor_peak, run.peak_mib)
+        runs["build"].append(build)
+        runs["floor"].append(Run(floor_seconds, floor_peak, ""))
+        overheads.append((build.seconds - floor_seconds) / floor_seconds)
+    figures: dict[str, float] = {}
+    for name, taken in runs.items():
+        figures[f"{name}_s"] = statistics.median(r.seconds for r in taken)
+        figures[f"{name}_mib"] = max(r.peak_mib for r in taken)
+    figures["generator_process_s"] = figures["generator_s"]
     # The generator's own work: load, check, render and write, without interpreter start-up
     # and imports (which the full build pays as well).
-    figures["generator_s"] = float(re.search(r"GENERATOR_SECONDS ([0-9.]+)", run.output).group(1))
-    site = work / f"site-{lessons}"
-    run = measure([PY, "-m", "generator", "--root", str(root), "build", "--site-dir", str(site)])
-    figures["build_s"], figures["build_mib"] = run.seconds, run.peak_mib
-    languages = sorted(p.name for p in project.iterdir() if (p / "mkdocs.yml").is_file())
-    floor_s = floor_mib = 0.0
-    for language in languages:
-        floor_site = work / f"floor-{lessons}-{language}"
-        measure([PY, "-c", FLOOR_CONFIG, str(project / language), str(floor_site)])
-        run = measure([PY, "-m", "mkdocs", "build", "-q", "-f", str(project / language / "floor.yml")])
-        floor_s += run.seconds
-        floor_mib = max(floor_mib, run.peak_mib)
-    figures["floor_s"], figures["floor_mib"] = floor_s, floor_mib
+    figures["generator_s"] = statistics.median(
+        float(re.search(r"GENERATOR_SECONDS ([0-9.]+)", r.output).group(1)) for r in runs["generator"]
+    )
+    figures["overhead"] = statistics.median(overheads)
     figures["site_mib"] = folder_bytes(site) / 2**20
     for language in languages:
         prefix = site if language == languages[0] else site / language
@@ -218,6 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--roles", type=int, default=50)
     parser.add_argument("--growth-from", type=int, default=500, help="the smaller scale for the growth factor")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=3, help="rounds of validate, generator, build and floor")
     parser.add_argument("--no-targets", action="store_true", help="print figures, exit 0 whatever they are")
     parser.add_argument("--no-serve", action="store_true", help="skip the serve latency measurement")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
@@ -229,15 +248,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         print(f"machine: {machine()}\nversions: {versions()}")
         print(f"command: python bench/run.py --lessons {args.lessons} --roles {args.roles} "
-              f"--growth-from {args.growth_from} --seed {args.seed}")
-        small = bench_scale(work, args.growth_from, args.roles, args.seed, serve=False)
-        large = bench_scale(work, args.lessons, args.roles, args.seed, serve=not args.no_serve)
+              f"--growth-from {args.growth_from} --seed {args.seed} --repeat {args.repeat}")
+        small = bench_scale(work, args.growth_from, args.roles, args.seed, serve=False, repeat=args.repeat)
+        large = bench_scale(work, args.lessons, args.roles, args.seed, serve=not args.no_serve, repeat=args.repeat)
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
 
     large["generator_share"] = large["generator_s"] / large["build_s"]
-    large["overhead"] = (large["build_s"] - large["floor_s"]) / large["floor_s"]
     large["validate_per_1000_s"] = large["validate_s"] / args.lessons * 1000
     large["growth"] = large["build_s"] / small["build_s"]
     large["linear_growth"] = args.lessons / args.growth_from
@@ -249,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
         if key in large:
             print(f"{key:<44}{'':>12}{large[key]:>12.2f}")
     print("\nratios")
-    print(f"  overhead over the floor ((3 - 4) / 4)   {large['overhead']:8.1%}")
+    print(f"  overhead over the floor ((3 - 4) / 4)   {large['overhead']:8.1%}  (median of {args.repeat} pairs)")
     print(f"  generator share of the build (2 / 3)    {large['generator_share']:8.1%}")
     print(f"  validation per 1,000 lessons            {large['validate_per_1000_s']:8.2f} s")
     print(f"  growth {args.growth_from} -> {args.lessons} lessons (linear {large['linear_growth']:.1f})"

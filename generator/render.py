@@ -195,13 +195,61 @@ class Renderer:
         def catalogue() -> dict[str, Any]:
             return learning.catalogue(self, docs_path)
 
+        def roles_matrix(roles: list[Item[Any]], summaries: dict[str, Any], report: Any) -> Markup:
+            return self.roles_matrix(docs_path, roles, summaries, report)
+
         body = self.env.get_template(template).render(
             here=docs_path, link=link, href=href, docs=self.docs_path, path_lessons=path_lessons,
+            roles_matrix=roles_matrix,
             certificate=certificate, catalogue=catalogue, **context,
         )
         # JSON is YAML, and far cheaper to write than YAML at thousands of pages.
         front = json.dumps(meta, ensure_ascii=False)
         return f"---\n{front}\n---\n\n{body.strip()}\n"
+
+    def roles_matrix(self, here: str, roles: list[Item[Any]], summaries: dict[str, Any], report: Any) -> Markup:
+        """The roles-by-lessons table: every lesson against every role, with the day it is due.
+
+        Written in Python rather than in a template: at thousands of lessons and dozens of
+        roles it has hundreds of thousands of cells, and a template loop was a quarter of
+        the generator's time.
+        """
+        t, h = self.t, html_text
+        due = {True: t("path_required_yes"), False: t("path_optional")}
+        head = "".join(
+            f'<th scope="col"><a href="{h(relative_href(here, self.docs_path("roles", role)))}">'
+            f"{h(role.data.title)}</a></th>"
+            for role in roles
+        )
+        by_role = [summaries[role.id].by_lesson for role in roles]
+        rows = []
+        for lesson_id in report.lessons:
+            lesson = self.portal.lessons[lesson_id]
+            cells = []
+            for assigned in by_role:
+                step = assigned.get(lesson_id)
+                if step is None:
+                    cells.append("<td></td>")
+                    continue
+                dot = "●" if step.required else "○"
+                optional = "" if step.required else " portal-dot--optional"
+                cells.append(
+                    f'<td><span class="portal-dot{optional}" aria-hidden="true">{dot}</span> '
+                    f'{h(t("path_due_day", n=step.due_day))}<span class="portal-sr-only">, {h(due[step.required])}'
+                    "</span></td>"
+                )
+            rows.append(
+                f'<tr><th scope="row"><a href="{h(relative_href(here, self.docs_path("lessons", lesson)))}">'
+                f'{h(lesson.data.title)}</a></th>{"".join(cells)}</tr>'
+            )
+        totals = "".join(f"<td>{summaries[role.id].minutes}</td>" for role in roles)
+        return Markup(
+            f'<div class="portal-matrix" role="region" aria-label="{h(t("overview_title"))}" tabindex="0">\n'
+            f'<table>\n<thead><tr><th scope="col">{h(t("overview_lesson"))}</th>{head}</tr></thead>\n'
+            "<tbody>\n" + "\n".join(rows) + "\n</tbody>\n"
+            f'<tfoot><tr><th scope="row">{h(t("overview_total"))}</th>{totals}</tr></tfoot>\n'
+            "</table>\n</div>"
+        )
 
     def meta(self, title: str, kind: str, item_id: str = "", source: str | None = None) -> dict[str, Any]:
         # The theme prints page titles (head, header, navigation) without escaping them.

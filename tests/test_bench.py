@@ -11,7 +11,7 @@ from conftest import REPO
 def test_bench_runs_at_a_tiny_scale_and_prints_every_figure(tmp_path):
     result = subprocess.run(
         [sys.executable, str(REPO / "bench/run.py"), "--lessons", "12", "--roles", "3", "--growth-from", "6",
-         "--no-targets", "--keep", str(tmp_path / "work")],
+         "--repeat", "1", "--no-targets", "--keep", str(tmp_path / "work")],
         capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 0, result.stdout + result.stderr

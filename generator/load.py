@@ -25,6 +25,8 @@ from generator.yamlio import Document, YamlProblem, decode, parse, problem_from,
 M = TypeVar("M", bound=BaseModel)
 
 CONTENT_DIR = "content"
+TRANSLATABLE_KINDS = ("roles", "paths", "playbooks", "lessons")
+"""Folders whose files may have translations beside them (``<id>.<language>.<ext>``)."""
 SUFFIXES = {"roles": ".yml", "paths": ".yml", "playbooks": ".yml", "lessons": ".md", "posts": ".yml"}
 _KIND = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 
@@ -253,6 +255,9 @@ def load_content(root: Path) -> tuple[Portal | None, Problems]:
             config = check_shape(schema.PortalConfig, config_doc, relative(config_path, root), problems)
     portal = Portal(root, config, config_doc)  # type: ignore[arg-type]
     found: dict[str, dict[str, Any]] = {kind: {} for kind in SUFFIXES}
+    # Files named <id>.<language>.<ext> (and portal.<language>.yml) are translations, read last.
+    translated: list[tuple[str, Path]] = [("portal", p) for p in sorted(content.glob("portal.*.yml"))]
+    files += len(translated)
     for kind, suffix in SUFFIXES.items():
         folder = content / kind
         portal.unreadable[kind] = set()
@@ -282,6 +287,9 @@ def load_content(root: Path) -> tuple[Portal | None, Problems]:
                     )
                 continue
             files += 1
+            if "." in path.stem and kind in TRANSLATABLE_KINDS:
+                translated.append((kind, path))
+                continue
             item = _load_item(kind, path, root, problems)
             if item is not None:
                 found[kind][item.id] = item
@@ -291,6 +299,10 @@ def load_content(root: Path) -> tuple[Portal | None, Problems]:
     portal.roles, portal.paths = found["roles"], found["paths"]
     portal.lessons, portal.playbooks = found["lessons"], found["playbooks"]
     portal.posts = found["posts"]
+    from generator.translations import load_translations  # local: it reads sources through this module
+
+    if portal.config is not None:  # which languages exist is a setting of portal.yml
+        load_translations(portal, translated, problems)
     return portal, problems
 
 
@@ -305,6 +317,8 @@ def _check_top_level(content: Path, root: Path, problems: Problems) -> None:
     for entry in sorted(content.iterdir()):
         if entry.name in expected or entry.name.startswith(".") or entry.is_symlink():
             continue
+        if entry.name.startswith("portal.") and entry.name.endswith(".yml"):
+            continue  # portal.<language>.yml: a translation, read with the others
         guess = difflib.get_close_matches(entry.name, expected, n=1, cutoff=0.75)
         if guess:
             problems.add(

@@ -11,7 +11,7 @@ import hashlib
 import re
 import unicodedata
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from generator import schema
 from generator.yamlio import Document
@@ -72,6 +72,12 @@ class Portal:
     unreadable: dict[str, set[str]] = dataclasses.field(default_factory=dict)
     """Ids, per folder, of files that exist but could not be read (their problems are reported);
     references to them are not reported again as unknown."""
+    language: str = ""
+    """The language of the text held here: empty for the source files, else a translated view's language."""
+    translations: dict[str, dict[tuple[str, str], Any]] = dataclasses.field(default_factory=dict)
+    """Per language, the checked translations read from content/, keyed by (kind, id); see generator.translations."""
+    fallbacks: set[tuple[str, str]] = dataclasses.field(default_factory=set)
+    """In a translated view: the (kind, id) of items shown in the default language for want of a translation."""
 
     def roles_by_level(self) -> list[Item[schema.Role]]:
         """Roles from the first rung of the ladder to the top, then by title."""

@@ -62,6 +62,7 @@ Int = Annotated[int, BeforeValidator(_yaml_int)]
 Bool = Annotated[bool, BeforeValidator(_yaml_bool)]
 Date = Annotated[dt.date, BeforeValidator(_yaml_date), PlainSerializer(lambda d: d.isoformat())]
 
+
 def _visible_text(value: str) -> str:
     """Refuse control characters (other than tab and line breaks) and text with nothing visible in it.
 
@@ -84,13 +85,27 @@ _PLAINLY_VISIBLE = re.compile(
 )
 
 
+class Translatable:
+    """Marks text that a translation file may replace; every other value must stay as in the source."""
+
+    def __repr__(self) -> str:
+        return "TRANSLATABLE"
+
+
+TRANSLATABLE = Translatable()
+
 Title = Annotated[
     str,
     Field(min_length=1, max_length=120, pattern=r"\S", description="A short title, 1 to 120 characters."),
     AfterValidator(_visible_text),
+    TRANSLATABLE,
 ]
-Text = Annotated[str, Field(min_length=1, max_length=4000, pattern=r"\S"), AfterValidator(_visible_text)]
-LongText = Annotated[str, Field(min_length=1, max_length=20000, pattern=r"\S"), AfterValidator(_visible_text)]
+Text = Annotated[str, Field(min_length=1, max_length=4000, pattern=r"\S"), AfterValidator(_visible_text), TRANSLATABLE]
+LongText = Annotated[
+    str, Field(min_length=1, max_length=20000, pattern=r"\S"), AfterValidator(_visible_text), TRANSLATABLE
+]
+Words = Annotated[str, TRANSLATABLE]
+"""Free text without length rules of its own (a field's ``Field`` sets them)."""
 Ref = Annotated[str, Field(min_length=1, max_length=80)]
 Minutes = Annotated[Int, Field(ge=1, le=600)]
 DueDay = Annotated[Int, Field(ge=0, le=730)]
@@ -114,7 +129,7 @@ class Contact(Model):
         default=None, max_length=200, description="A chat channel or other place to ask, e.g. #ask-social."
     )
     phone: str | None = Field(default=None, max_length=60, description="A phone number for urgent cases.")
-    hours: str | None = Field(default=None, max_length=200, description="When this contact answers.")
+    hours: Words | None = Field(default=None, max_length=200, description="When this contact answers.")
 
 
 class Contacts(Model):
@@ -178,6 +193,22 @@ class ScheduleRules(Model):
     )
 
 
+LANGUAGE_CODE = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+
+
+class Language(Model):
+    """A language the portal is published in."""
+
+    code: str = Field(
+        pattern=LANGUAGE_CODE,
+        description="The language code, e.g. sw, el, zh, ur; translation files end in .<code>.yml or .<code>.md.",
+    )
+    name: str = Field(
+        min_length=1, max_length=60, pattern=r"\S",
+        description="The language's name in that language, shown in the language switcher, e.g. Kiswahili.",
+    )
+
+
 class PortalConfig(Model):
     """`content/portal.yml`: the organisation and the portal's settings."""
 
@@ -190,7 +221,12 @@ class PortalConfig(Model):
         description="Markdown for the home page: what the programme is and why it matters."
     )
     default_language: str = Field(
-        default="en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", description="Language of the source files."
+        default="en", pattern=LANGUAGE_CODE, description="Language of the source files."
+    )
+    languages: list[Language] = Field(
+        default_factory=list,
+        description="Every language the portal is published in, the default language included; "
+        "leave out for a portal in the default language only.",
     )
     disclosure_hashtag: str = Field(
         pattern=r"^#\w+$",
@@ -353,7 +389,7 @@ class WordChoice(Model):
     """A word we prefer or avoid."""
 
     word: Title = Field(description="The word or phrase.")
-    instead: str | None = Field(default=None, max_length=200, description="What to say instead, or instead of what.")
+    instead: Words | None = Field(default=None, max_length=200, description="What to say instead, or instead of what.")
     why: Text | None = Field(default=None, description="The reason.")
 
 
@@ -418,7 +454,7 @@ class RewardAction(Model):
     id: Ref = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", description="A short stable id.")
     action: Title = Field(description="What the employee does.")
     points: Annotated[Int, Field(ge=0, le=10000)] = Field(description="Points it earns.")
-    limit: str | None = Field(default=None, max_length=200, description="A cap, e.g. 3 per week.")
+    limit: Words | None = Field(default=None, max_length=200, description="A cap, e.g. 3 per week.")
     share: Bool = Field(
         default=False,
         description="true when the action is sharing an approved post: the rewards page links it to the share "
@@ -431,7 +467,7 @@ class Tier(Model):
 
     name: Title = Field(description="The tier's name.")
     min_points: Annotated[Int, Field(ge=0)] = Field(description="Points needed to reach it.")
-    badge: str | None = Field(default=None, max_length=80, description="The badge shown on profiles.")
+    badge: Words | None = Field(default=None, max_length=80, description="The badge shown on profiles.")
     recognition: Text = Field(description="What people in this tier receive.")
 
 

@@ -24,6 +24,7 @@ from generator.posts import check_posts
 from generator.render import resolve_source_link
 from generator.schedule import check_schedule
 from generator.yamlio import YamlProblem, decode
+from generator.translations import check_translations
 
 _INVISIBLE = {"Cc", "Cf", "Zl", "Zp"}
 RESERVED_SLUGS = {"index"}
@@ -49,6 +50,7 @@ def check_portal(portal: Portal, problems: Problems) -> None:
     if portal.config is not None:  # both read settings from portal.yml, which may be the broken file
         check_posts(portal, problems)
         check_schedule(portal, problems)
+        check_translations(portal, problems)
     _check_anchors_of_generated_pages(portal, problems, anchored_links)
 
 

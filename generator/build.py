@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from generator import languages
 from generator.errors import ContentError
 from generator.load import CONTENT_DIR
 from generator.model import Portal
@@ -50,7 +51,7 @@ class BuildResult:
 
 def languages_of(portal: Portal) -> list[str]:
     """The languages to build, the default first (it is built at the site root)."""
-    return [portal.config.default_language]
+    return languages.codes(portal)
 
 
 def build_portal(

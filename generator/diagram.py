@@ -18,15 +18,18 @@ def _fit(text: str, limit: int = 28) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _box(x: int, y: int, w: int, lines: list[str], *, stripe: str | None = None) -> str:
+def _box(x: int, y: int, w: int, lines: list[str], *, stripe: str | None = None, rtl: bool = False) -> str:
     parts = [f'<rect x="{x}" y="{y}" width="{w}" height="{_BOX_H}" rx="6" fill="#ffffff" stroke="#455a64"/>']
     if stripe:
-        parts.append(f'<rect x="{x}" y="{y}" width="6" height="{_BOX_H}" rx="2" fill="{stripe}"/>')
+        parts.append(f'<rect x="{x + w - 6 if rtl else x}" y="{y}" width="6" height="{_BOX_H}" rx="2" '
+                     f'fill="{stripe}"/>')
     first = y + (_BOX_H // 2) - (8 * (len(lines) - 1)) + 5
+    # Right-to-left text starts at the box's right edge.
+    anchor = f'x="{x + w - 14}" text-anchor="start" direction="rtl"' if rtl else f'x="{x + 14}"'
     for i, line in enumerate(lines):
         weight = ' font-weight="600"' if i == 0 else ""
         parts.append(
-            f'<text x="{x + 14}" y="{first + 16 * i}" font-size="13"{weight} fill="#1a1a1a">'
+            f'<text {anchor} y="{first + 16 * i}" font-size="13"{weight} fill="#1a1a1a">'
             f"{html.escape(_fit(line))}</text>"
         )
     return "".join(parts)
@@ -34,38 +37,54 @@ def _box(x: int, y: int, w: int, lines: list[str], *, stripe: str | None = None)
 
 def _arrow(x1: int, y1: int, x2: int, y2: int) -> str:
     mid = (x1 + x2) // 2
+    end = x2 - 6 if x2 > x1 else x2 + 6
     return (
-        f'<path d="M{x1},{y1} C{mid},{y1} {mid},{y2} {x2 - 6},{y2}" fill="none" stroke="#455a64" '
+        f'<path d="M{x1},{y1} C{mid},{y1} {mid},{y2} {end},{y2}" fill="none" stroke="#455a64" '
         f'stroke-width="1.5" marker-end="url(#arrow)"/>'
     )
 
 
-def negativity_flow(playbook: Any, portal: Any, t: Callable[..., str]) -> tuple[str, str, tuple[int, int]]:
-    """The response flow of a negativity playbook: (SVG text, text alternative, (width, height))."""
+def negativity_flow(
+    playbook: Any, portal: Any, t: Callable[..., str], *, rtl: bool = False
+) -> tuple[str, str, tuple[int, int]]:
+    """The response flow of a negativity playbook: (SVG text, text alternative, (width, height)).
+
+    With ``rtl`` (a right-to-left language) the flow runs from right to left, like the page.
+    """
     situations = playbook.situations
     height = max(len(situations) * _ROW + _GAP, _ROW + _GAP)
     width = _COLUMNS[-1] + _WIDTHS[-1] + 24
+
+    def place(x: int, w: int = 0) -> int:
+        """The x of something at ``x`` (``w`` wide) in a left-to-right flow, mirrored for ``rtl``."""
+        return width - x - w if rtl else x
+
+    def box(x: int, y: int, w: int, lines: list[str], stripe: str | None = None) -> str:
+        return _box(place(x, w), y, w, lines, stripe=stripe, rtl=rtl)
+
+    def arrow(x1: int, y1: int, x2: int, y2: int) -> str:
+        return _arrow(place(x1), y1, place(x2), y2)
 
     def role_title(role_id: str | None) -> str:
         role = portal.roles.get(role_id) if role_id else None
         return role.data.title if role else (role_id or "")
 
     start_y = height // 2 - _BOX_H // 2
-    body = [_box(_COLUMNS[0], start_y, _WIDTHS[0], [t("neg_spotted")])]
+    body = [box(_COLUMNS[0], start_y, _WIDTHS[0], [t("neg_spotted")])]
     alt_parts = []
     for index, s in enumerate(situations):
         y = _GAP // 2 + index * _ROW + (_ROW - _BOX_H) // 2
         centre = y + _BOX_H // 2
-        body.append(_arrow(_COLUMNS[0] + _WIDTHS[0], start_y + _BOX_H // 2, _COLUMNS[1], centre))
-        body.append(_box(_COLUMNS[1], y, _WIDTHS[1], [s.name, t("severity_" + s.severity)],
-                         stripe=SEVERITY_COLOURS[s.severity]))
-        body.append(_arrow(_COLUMNS[1] + _WIDTHS[1], centre, _COLUMNS[2], centre))
+        body.append(arrow(_COLUMNS[0] + _WIDTHS[0], start_y + _BOX_H // 2, _COLUMNS[1], centre))
+        body.append(box(_COLUMNS[1], y, _WIDTHS[1], [s.name, t("severity_" + s.severity)],
+                       stripe=SEVERITY_COLOURS[s.severity]))
+        body.append(arrow(_COLUMNS[1] + _WIDTHS[1], centre, _COLUMNS[2], centre))
         respond = t("minutes", n=s.first_response_minutes)
-        body.append(_box(_COLUMNS[2], y, _WIDTHS[2], [f"{t('neg_first_response')} {respond}", role_title(s.owner)]))
+        body.append(box(_COLUMNS[2], y, _WIDTHS[2], [f"{t('neg_first_response')} {respond}", role_title(s.owner)]))
         alt = f"{s.name} ({t('severity_' + s.severity)}): {respond}, {role_title(s.owner)}"
         if s.escalate_to:
-            body.append(_arrow(_COLUMNS[2] + _WIDTHS[2], centre, _COLUMNS[3], centre))
-            body.append(_box(_COLUMNS[3], y, _WIDTHS[3], [t("neg_escalate_to"), role_title(s.escalate_to)]))
+            body.append(arrow(_COLUMNS[2] + _WIDTHS[2], centre, _COLUMNS[3], centre))
+            body.append(box(_COLUMNS[3], y, _WIDTHS[3], [t("neg_escalate_to"), role_title(s.escalate_to)]))
             alt += f" → {t('neg_escalate_to')} {role_title(s.escalate_to)}"
         alt_parts.append(alt)
     summary = "; ".join(alt_parts)

@@ -15,7 +15,7 @@ from typing import Any
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 
 from generator.sanitize import sanitize
 
@@ -27,6 +27,9 @@ class PortalPluginConfig(Config):
     """True in projects written by `portal build`: the pages are already generated."""
     content_root = c.Optional(c.Type(str))
     """The folder holding `content/`; by default the folder of mkdocs.yml."""
+    search_lang = c.Optional(c.Type(str))
+    """A language whose lunr stemmer the theme ships but MkDocs' search option refuses (e.g. `el`):
+    written into the built search index, whose language the browser then uses."""
 
 
 class PortalPlugin(BasePlugin[PortalPluginConfig]):
@@ -38,6 +41,8 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         return Path(config.config_file_path or ".").resolve().parent
 
     def on_config(self, config: Any) -> Any:
+        # jieba (Chinese word breaks for search) logs its dictionary loading at DEBUG to stderr.
+        logging.getLogger("jieba").setLevel(logging.WARNING)
         if self.config.compiled:
             return config
         from generator.project import GENERATED_DIR, mkdocs_config, read_theme_config, write_docs
@@ -92,8 +97,13 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             locating.sources.add(page.file.src_uri, source)
         return markdown
 
+    @event_priority(-100)  # after the search plugin has written the index
     def on_post_build(self, config: Any) -> None:
         self._stop_locating()
+        if self.config.search_lang:
+            from generator.search import set_index_language
+
+            set_index_language(Path(config.site_dir), self.config.search_lang)
 
     def on_build_error(self, error: Exception) -> None:
         self._stop_locating()

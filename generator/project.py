@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from generator import learning
+from generator.languages import configure as configure_language
 from generator.model import Portal
 from generator.render import Renderer
 
@@ -77,6 +78,7 @@ def mkdocs_config(
     plugins.insert(0, {PLUGIN_NAME: {"compiled": True, "content_root": str(portal.root)}})
     config["plugins"] = plugins
     config["validation"] = strict_validation(config.get("validation"))
+    configure_language(config, portal, renderer.language)
     return config
 
 
@@ -132,7 +134,10 @@ def write_project(portal: Portal, project_dir: Path, site_dir: Path, language: s
     renderer = Renderer(portal, language)
     docs_dir = project_dir / "docs"
     write_docs(renderer.render(), docs_dir)
-    config = mkdocs_config(portal, read_theme_config(portal.root), renderer, docs_dir=docs_dir, site_dir=site_dir)
+    # The renderer's portal holds the text of its language (the site name among it).
+    config = mkdocs_config(
+        renderer.portal, read_theme_config(portal.root), renderer, docs_dir=docs_dir, site_dir=site_dir
+    )
     config_path = project_dir / "mkdocs.yml"
     header = "# Written by `portal build` from content/ and the repository's mkdocs.yml. Do not edit.\n"
     write_if_changed(config_path, header + yaml.safe_dump(config, allow_unicode=True, sort_keys=False))

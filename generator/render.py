@@ -29,7 +29,9 @@ import yaml
 from markupsafe import Markup
 
 from generator import diagram, learning, markup, posts
+from generator.languages import direction
 from generator.model import Item, Lesson, Portal
+from generator.translations import fallback_meta, localize
 
 TEMPLATES = Path(__file__).parent / "templates"
 MESSAGES = Path(__file__).parent / "messages"
@@ -129,8 +131,8 @@ class Renderer:
     """One Jinja environment for a portal and a language; user templates win over built-in ones."""
 
     def __init__(self, portal: Portal, language: str | None = None) -> None:
-        self.portal = portal
         self.language = language or portal.config.default_language
+        self.portal = portal = localize(portal, self.language)
         user_dir = portal.root / USER_TEMPLATES
         loaders: list[jinja2.BaseLoader] = []
         if user_dir.is_dir():
@@ -256,6 +258,7 @@ class Renderer:
         meta: dict[str, Any] = {"title": html.escape(title, quote=False), "portal_kind": kind}
         if item_id:
             meta["portal_id"] = item_id
+        meta.update(fallback_meta(self.portal, kind, item_id, self.t))
         if source:
             meta["portal_source"] = source
             edit = self.edit_url(source)
@@ -329,7 +332,8 @@ class Renderer:
             template = f"playbooks/{kind}.md.j2"
             extra: dict[str, Any] = {}
             if kind == "negativity":
-                svg, alt, size = diagram.negativity_flow(playbook.data, portal, self.t)
+                svg, alt, size = diagram.negativity_flow(playbook.data, portal, self.t,
+                                                         rtl=direction(self.language) == "rtl")
                 svg_path = f"playbooks/{playbook.slug}-flow.svg"
                 pages[svg_path] = svg
                 extra.update(flow_src=relative_file(path, svg_path), flow_alt=alt, flow_size=size)

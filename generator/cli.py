@@ -290,3 +290,76 @@ def diff(root: Path, base: str, head: str | None, output: str, limit: int | None
         click.echo(f"- {line}")
     if len(shown) < len(changes):
         click.echo(f"- {t('diff_more', n=len(changes) - len(shown))}")
+
+
+@report_command.command("translations")
+@click.option("--check", is_flag=True, help="Exit 1 when a translation is outdated or has errors (for CI).")
+@click.option("--require-all", is_flag=True, help="With --check, also exit 1 when a page has no translation.")
+@click.option("--language", "-l", "only", multiple=True, metavar="CODE", help="Report on this language only.")
+@click.option(
+    "--stamp", type=click.Path(dir_okay=False, path_type=Path), multiple=True, metavar="FILE",
+    help="Record the source's current fingerprint in this translation file (after bringing it up to date).",
+)
+@click.pass_obj
+def report_translations(root: Path, check: bool, require_all: bool, only: tuple[str, ...],
+                        stamp: tuple[Path, ...]) -> None:
+    """Per language: pages not translated yet, and translations whose source changed since."""
+    from generator.translations import status
+    from generator.validate import validate as run_validation
+
+    if stamp:
+        _stamp(root, stamp)
+        return
+    portal, problems = run_validation(root)
+    if portal is None:
+        report(root, problems.items, 0)
+        raise ContentProblems("cannot report: fix the content errors above")
+    from generator.languages import codes, name_of
+
+    unknown = [code for code in only if code not in codes(portal)[1:]]
+    if unknown:
+        raise click.BadParameter(f"not a translated language of this portal: {', '.join(unknown)}",
+                                 param_hint="--language")
+    pages = [page for page in status(portal) if not only or page.language in only]
+    failing = False
+    for language in [code for code in codes(portal)[1:] if not only or code in only]:
+        mine = [page for page in pages if page.language == language]
+        done = sum(page.state == "current" for page in mine)
+        outdated = [page for page in mine if page.state == "outdated"]
+        missing = [page for page in mine if page.state == "missing"]
+        click.echo(f"{language} ({name_of(portal, language)}): {done} of {len(mine)} pages translated and "
+                   f"current, {len(outdated)} outdated, {len(missing)} missing")
+        for page in outdated:
+            was = page.recorded or "nothing"
+            click.echo(f"  outdated  {page.translation}  ({page.source} changed: recorded {was}, now {page.current})")
+        for page in missing:
+            click.echo(f"  missing   {page.translation}")
+        failing = failing or bool(outdated) or (require_all and bool(missing))
+    errors = [p for p in problems.errors if not only or any(f".{code}." in p.path for code in only)]
+    if errors:
+        click.echo(f"{len(errors)} content error(s): run `portal validate` to see them", err=True)
+    if check and (failing or errors):
+        raise ContentProblems("translations need attention (see above)")
+
+
+def _stamp(root: Path, files: tuple[Path, ...]) -> None:
+    from generator.translations import split_name, stamp
+
+    for given in files:
+        path = given if given.is_absolute() or not (root / given).exists() else root / given
+        path = path.resolve()
+        try:
+            rel = path.relative_to(root / "content")
+        except ValueError:
+            raise click.BadParameter(f"{given}: not a file in {root / 'content'}", param_hint="--stamp") from None
+        item_id, language = split_name(path.name, path.suffix)
+        source = path.with_name(item_id + path.suffix)
+        if language is None or not path.is_file() or not source.is_file():
+            raise click.BadParameter(f"{given}: not a translation beside its source (like roles/ceo.sw.yml)",
+                                     param_hint="--stamp")
+        try:
+            fingerprint = stamp(path, source)
+        except ValueError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"content/{rel.as_posix()}: source_fingerprint {fingerprint} "
+                   f"(content/{source.relative_to(root / 'content').as_posix()})")

@@ -1,0 +1,215 @@
+"""The sample portal built in all its languages, read as a reader gets it (and in headless Chromium)."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+import yaml
+from conftest import REPO
+
+from generator.build import build
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    site = tmp_path_factory.mktemp("languages") / "site"
+    build(REPO, site)
+    return site
+
+
+@pytest.fixture(scope="module")
+def base_url(site: Path) -> Iterator[str]:
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("needs Debian's chromium at /usr/bin/chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, base_url):
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, base_url=base_url)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def translated_text(language: str) -> str:
+    """All text of the sample's translation files into ``language``."""
+    files = [*REPO.glob(f"content/*.{language}.yml"), *REPO.glob(f"content/*/*.{language}.*")]
+    assert files, f"no sample translations into {language}"
+    return "\n".join(path.read_text("utf-8") for path in files)
+
+
+def search(page, path: str, query: str) -> list[str]:
+    """Search as a reader does: `/` opens the search, type, `End` (key events start the search)."""
+    page.goto(path)
+    page.keyboard.press("/")
+    page.keyboard.type(query)
+    page.keyboard.press("End")
+    page.wait_for_selector(".md-search-result__item", timeout=15000)
+    return [text.replace("\u200b", "") for text in page.locator(".md-search-result__item").all_inner_texts()]
+
+
+# --- the built files ------------------------------------------------------------------------
+
+
+def test_each_language_has_its_own_prefix_and_search_index(site):
+    expected = {
+        "": (["en"], None),
+        "sw/": (["en"], []),
+        "el/": (["el"], ["stopWordFilter", "stemmer"]),
+        "zh/": (["en"], None),
+        "ur/": (["en"], []),
+    }
+    for prefix, (lang, pipeline) in expected.items():
+        assert (site / prefix / "index.html").is_file()
+        assert (site / prefix / "roles/ceo/index.html").is_file()
+        config = json.loads((site / prefix / "search/search_index.json").read_text("utf-8"))["config"]
+        assert config["lang"] == lang, prefix
+        if pipeline is not None:
+            assert config["pipeline"] == pipeline, prefix
+    zh = json.loads((site / "zh/search/search_index.json").read_text("utf-8"))
+    assert zh["config"]["separator"] == r"[\s\u200b\u3000\-、。，．？！；]+"
+    assert any("\u200b" in doc["text"] for doc in zh["docs"]), "Chinese text was not split into words"
+
+
+def test_pages_declare_their_language_and_urdu_reads_right_to_left(site):
+    for prefix, lang in (("", "en"), ("sw/", "sw"), ("el/", "el"), ("zh/", "zh"), ("ur/", "ur")):
+        html = (site / prefix / "lessons/answering-fast/index.html").read_text("utf-8")
+        assert f'<html lang="{lang}"' in html
+        direction = "rtl" if lang == "ur" else "ltr"
+        assert re.search(rf'<body dir="{direction}"', html), prefix
+    # The response-flow diagram runs the way the page reads.
+    assert 'direction="rtl"' in (site / "ur/playbooks/negativity-flow.svg").read_text("utf-8")
+    assert 'direction="rtl"' not in (site / "playbooks/negativity-flow.svg").read_text("utf-8")
+
+
+def test_every_page_offers_every_language_at_the_same_page(site):
+    pages = 0
+    for html_path in site.rglob("index.html"):
+        html = html_path.read_text("utf-8")
+        links = re.findall(r'<a href="([^"]+)" hreflang="([^"]+)"', html)
+        assert [lang for _, lang in links] == ["en", "sw", "el", "zh", "ur"], html_path
+        here = html_path.parent.relative_to(site).as_posix()
+        here = re.sub(r"^(sw|el|zh|ur)(/|$)", "", here)
+        for href, lang in links:
+            target = (html_path.parent / href).resolve()
+            assert (target / "index.html").is_file(), f"{html_path}: {href}"
+            expected = site / ("" if lang == "en" else lang) / here
+            assert target == expected.resolve(), f"{html_path}: {href} leads to {target}"
+        pages += 1
+    english = [p for p in site.rglob("index.html") if p.relative_to(site).parts[0] not in ("sw", "el", "zh", "ur")]
+    assert pages == 5 * len(english) > 5 * 50
+
+
+def test_untranslated_pages_say_so_and_translated_ones_do_not(site):
+    note = yaml.safe_load((REPO / "generator/messages/zh.yml").read_text("utf-8"))["fallback_note"]
+    html = (site / "zh/lessons/closing-the-loop/index.html").read_text("utf-8")
+    assert note.format(language="English") in html
+    assert '<div lang="en" dir="ltr">' in html
+    assert "portal-fallback" not in (site / "zh/lessons/answering-fast/index.html").read_text("utf-8")
+    assert "portal-fallback" not in (site / "lessons/closing-the-loop/index.html").read_text("utf-8")
+
+
+# --- in the browser -------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_an_urdu_page_is_right_to_left_with_addresses_left_to_right(page):
+    page.goto("ur/")
+    assert page.evaluate("document.body.dir") == "rtl"
+    assert page.evaluate("getComputedStyle(document.querySelector('article')).direction") == "rtl"
+    sidebar = page.locator(".md-sidebar--primary").bounding_box()
+    content = page.locator(".md-content").bounding_box()
+    assert sidebar and content and sidebar["x"] > content["x"], "the navigation is not on the right"
+    phone = page.locator(".portal-ltr", has_text="+254")
+    assert phone.count() == 1
+    assert phone.evaluate("el => getComputedStyle(el).direction") == "ltr"
+
+
+@pytest.mark.browser
+def test_a_chinese_search_finds_a_two_character_word_inside_a_sentence(page):
+    word = "道歉"  # "apologise"
+    text = translated_text("zh")
+    assert re.search(rf"[\u4e00-\u9fff]{word}|{word}[\u4e00-\u9fff]", text), "the sample no longer has the word"
+    results = search(page, "zh/", word)
+    assert results and all(word in result for result in results[:3])
+
+
+@pytest.mark.parametrize(("prefix", "word"), [("el/", "απάντηση"), ("sw/", "majibu"), ("ur/", "ادائیگی")])
+@pytest.mark.browser
+def test_greek_swahili_and_urdu_searches_find_their_words(page, prefix, word):
+    assert word in translated_text(prefix[:2])
+    results = search(page, prefix, word)
+    assert results
+    assert any(word.casefold() in result.casefold() for result in results)
+
+
+@pytest.mark.browser
+def test_stemmed_greek_search_finds_other_forms_of_a_word(page):
+    results = search(page, "el/", "απαντήσεις")
+    assert any("απάντηση" in result for result in results)
+
+
+@pytest.mark.browser
+def test_the_language_switcher_keeps_the_page(page, base_url):
+    greek_title = yaml.safe_load((REPO / "content/roles/ceo.el.yml").read_text("utf-8"))["title"]
+    page.goto("sw/roles/ceo/")
+
+    def switch_to(language: str) -> None:
+        page.locator(".md-header__option .md-select button").focus()  # opens the menu
+        with page.expect_navigation():
+            page.locator(f'.md-select__link[hreflang="{language}"]').click()
+
+    switch_to("el")
+    assert urlsplit(page.url).path == "/el/roles/ceo/"
+    assert page.locator("article h1").first.inner_text().strip(" ¶\n") == greek_title
+    switch_to("en")
+    assert page.url == urljoin(base_url, "roles/ceo/")
+
+
+@pytest.mark.browser
+def test_a_fallback_page_shows_its_note_in_the_readers_language(page):
+    note = yaml.safe_load((REPO / "generator/messages/ur.yml").read_text("utf-8"))["fallback_note"]
+    page.goto("ur/lessons/closing-the-loop/")
+    shown = page.locator(".portal-fallback")
+    assert shown.is_visible()
+    assert shown.inner_text().strip() == note.format(language="English")
+    assert shown.evaluate("el => getComputedStyle(el).direction") == "rtl"
+    body = page.locator('article div[lang="en"]')
+    assert body.evaluate("el => getComputedStyle(el).direction") == "ltr"
+    source = (REPO / "content/lessons/closing-the-loop.md").read_text("utf-8").split("---\n")[1]
+    assert yaml.safe_load(source)["title"] in body.locator("h1").inner_text()

@@ -168,6 +168,9 @@ def test_lesson_added_and_removed(runner, repo):
 
 def test_renamed_lesson_is_a_rename_and_its_references_follow_it(runner, repo):
     repo.git("mv", "content/lessons/answering-fast.md", "content/lessons/replying-fast.md")
+    for translation in sorted(repo.path("content/lessons").glob("answering-fast.*.md")):  # they move along
+        moved = translation.name.replace("answering-fast", "replying-fast", 1)
+        repo.git("mv", f"content/lessons/{translation.name}", f"content/lessons/{moved}")
     for path in [*repo.path("content/paths").glob("*.yml"), *repo.path("content/lessons").glob("*.md")]:
         path.write_text(path.read_text("utf-8").replace("answering-fast", "replying-fast"), encoding="utf-8")
     repo.replace("content/lessons/replying-fast.md", "minutes: 9", "minutes: 10")
@@ -179,28 +182,29 @@ def test_renamed_lesson_is_a_rename_and_its_references_follow_it(runner, repo):
 
 
 def test_untracked_copy_with_the_same_content_is_a_rename_too(runner, repo):
-    old = repo.path("content/roles/engineer.yml")
-    repo.write("content/roles/software-engineer.yml", old.read_text("utf-8"))
-    old.unlink()
+    for old in sorted(repo.path("content/roles").glob("engineer.*")):  # the role and its translations
+        repo.write(f"content/roles/software-{old.name}", old.read_text("utf-8"))
+        old.unlink()
     assert changes(runner, repo, "HEAD") == [
         "Role *Engineer* renamed from `engineer` to `software-engineer` (its page moves to a new address)",
     ]
 
 
 def test_translations_are_reported_against_their_source(runner, repo):
-    repo.write("content/lessons/answering-fast.sw.md", repo.read("content/lessons/answering-fast.md"))
-    repo.write("content/roles/engineer.sw.yml", repo.read("content/roles/engineer.yml"))
+    # The sample translates neither of these into Swahili yet.
+    repo.write("content/lessons/closing-the-loop.sw.md", repo.read("content/lessons/closing-the-loop.md"))
+    repo.write("content/playbooks/rewards.sw.yml", repo.read("content/playbooks/rewards.yml"))
     repo.commit("Swahili")
     assert changes(runner, repo, "HEAD~1") == [
-        "Translation (sw) of *Engineer* added",
-        "Translation (sw) of *Answering fast* added",
+        "Translation (sw) of *Recognising ambassadors* added",
+        "Translation (sw) of *Connecting customers with the fix* added",
     ]
-    repo.replace("content/lessons/answering-fast.sw.md", "minutes: 9", "minutes: 10")
-    repo.path("content/roles/engineer.sw.yml").unlink()
+    repo.replace("content/lessons/closing-the-loop.sw.md", "minutes: 8", "minutes: 10")
+    repo.path("content/playbooks/rewards.sw.yml").unlink()
     repo.commit("Swahili update")
     assert changes(runner, repo, "HEAD~1") == [
-        "Translation (sw) of *Engineer* removed",
-        "Translation (sw) of *Answering fast* updated",
+        "Translation (sw) of *Recognising ambassadors* removed",
+        "Translation (sw) of *Connecting customers with the fix* updated",
     ]
 
 

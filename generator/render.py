@@ -424,9 +424,10 @@ def resolve_source_link(portal: Portal, target: str) -> tuple[str, Any, str] | N
     if "/" in name:
         return None
     stem, dot, suffix = name.rpartition(".")
-    items: dict[str, Any] = {
+    by_kind: dict[str, dict[str, Any]] = {
         "lessons": portal.lessons, "roles": portal.roles, "paths": portal.paths, "playbooks": portal.playbooks,
-    }.get(kind, {})
+    }
+    items = by_kind.get(kind, {})
     expected = ".md" if kind == "lessons" else ".yml"
     if not dot or "." + suffix != expected or stem not in items:
         return None

@@ -3,18 +3,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import functools
-import http.server
 import os
 import shutil
-import threading
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser_support import serve
 
 from generator import posts
 from generator.build import build
@@ -112,25 +109,6 @@ def test_controls_are_hidden_in_the_html_until_the_script_shows_them(site):
 
 
 # --- in the browser ---------------------------------------------------------------------------
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def serve(site: Path) -> Iterator[str]:
-    """Serve ``site`` on 127.0.0.1 from a thread; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(scope="module")

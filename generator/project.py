@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import html
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -142,8 +141,3 @@ def write_project(portal: Portal, project_dir: Path, site_dir: Path, language: s
     header = "# Written by `portal build` from content/ and the repository's mkdocs.yml. Do not edit.\n"
     write_if_changed(config_path, header + yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
     return config_path
-
-
-def clean(path: Path) -> None:
-    if path.exists():
-        shutil.rmtree(path)

@@ -11,7 +11,6 @@ the next full build; `portal build` is always complete.
 
 from __future__ import annotations
 
-import logging
 import tempfile
 import time
 from pathlib import Path
@@ -20,8 +19,6 @@ import click
 
 from generator.build import BuildFailed, build_portal
 from generator.validate import validate
-
-log = logging.getLogger("mkdocs.plugins.generator.serve")
 
 
 def serve(root: Path, host: str, port: int) -> None:

@@ -1,16 +1,17 @@
 """The HR pages of the site: the HR overview and one printable checklist per role.
 
-The pages embed each role's schedule (independent of the start date) and the
-day-counting rules as data; ``assets/hr.js`` turns them into CSV and ICS files
-for the start date a reader enters, with the rules of :mod:`generator.schedule`
-and the formats of :mod:`generator.export`.
+Every role's schedule (independent of the start date) and the day-counting rules
+are written once per language as data (:data:`DATA_SCRIPT`); ``assets/hr.js``
+loads it on these pages and turns it into CSV and ICS files for the start date a
+reader enters, with the rules of :mod:`generator.schedule` and the formats of
+:mod:`generator.export`.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from generator import diagram, export, schedule
+from generator import diagram, export, learning, schedule
 from generator.render import relative_file
 from generator.report import build_report
 
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
 
 OVERVIEW = "overview.md"
 CHART = "overview-minutes.svg"
+DATA_SCRIPT = "assets/hr-data.js"
+"""Every role's schedule for the browser, loaded by ``hr.js`` on the HR pages only."""
 
 
 def checklist_path(role: Item[Any]) -> str:
@@ -120,7 +123,7 @@ def pages(renderer: Renderer) -> dict[str, str]:
         "overview.md.j2", OVERVIEW, {**renderer.meta(t("hr_title"), "overview"), "hide": ["toc"]},
         report=report, roles=roles, summaries=summaries, rules=rules,
         chart_src=relative_file(OVERVIEW, CHART), chart_alt=alt, chart_size=size,
-        checklist=checklist_path, schedule_data=schedule_data(renderer, roles),
+        checklist=checklist_path,
         refreshers=[p for p in portal.paths.values() if p.data.refresher is not None],
     )
     for role in roles:
@@ -132,6 +135,6 @@ def pages(renderer: Renderer) -> dict[str, str]:
             role=role, summary=summaries[role.id], rules=rules,
             lessons=[e for e in entries if e.kind == "lesson"],
             refreshers=[e for e in entries if e.kind == "refresher"],
-            schedule_data=schedule_data(renderer, [role]),
         )
+    out[DATA_SCRIPT] = learning.data_script("portalSchedule", schedule_data(renderer, roles))
     return out

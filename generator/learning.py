@@ -1,14 +1,16 @@
 """What the browser needs to track an employee's learning: page data, extra pages, interface strings.
 
 Progress lives only in the reader's browser (``generator/assets/portal.js``). The
-generator's part is to put the facts the script works from into the pages: each
-path's lessons with their content fingerprints, the roles and their paths for the
-home and progress pages, one certificate page per path, and the ``js_*`` interface
-strings of the built language (through the MkDocs config, see :func:`browser_strings`).
+generator's part is to write the facts the script works from: a catalogue of every
+role, path and lesson with the lessons' content fingerprints (:data:`DATA_SCRIPT`),
+hooks in the pages that name a path or lesson by id, one certificate page per path,
+and the ``js_*`` interface strings of the built language (through the MkDocs config,
+see :func:`browser_strings`).
 """
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from generator import render  # render imports this module too: names are read at call time
@@ -28,8 +30,16 @@ def certificate_docs_path(path: Item[Any]) -> str:
     return f"{CERTIFICATES}/{path.slug}.md"
 
 
-def path_lessons(renderer: Renderer, here: str, path: Item[Any]) -> list[dict[str, Any]]:
-    """The steps of ``path`` as the script reads them, with lesson URLs relative to page ``here``."""
+DATA_SCRIPT = "assets/portal-data.js"
+"""The catalogue of roles, paths and lessons for the script, one file per language.
+
+It is kept out of the pages so that an edit to one lesson changes only that lesson's page
+and this file (the pages name paths by id), and so that the pages stay small at thousands
+of lessons. ``portal.js`` loads it on the pages that show progress."""
+
+
+def path_lessons(renderer: Renderer, path: Item[Any]) -> list[dict[str, Any]]:
+    """The steps of ``path`` as the script reads them, with lesson URLs relative to the site root."""
     lessons = renderer.portal.lessons
     return [
         {
@@ -39,43 +49,54 @@ def path_lessons(renderer: Renderer, here: str, path: Item[Any]) -> list[dict[st
             "fingerprint": lessons[step.lesson].fingerprint,
             "required": step.required,
             "due_day": step.due_day,
-            "url": render.relative_href(here, renderer.docs_path("lessons", lessons[step.lesson])),
+            "url": render.page_url(renderer.docs_path("lessons", lessons[step.lesson])),
         }
         for step in path.data.steps
     ]
 
 
-def path_info(renderer: Renderer, here: str, path: Item[Any]) -> dict[str, Any]:
+def path_info(renderer: Renderer, path: Item[Any]) -> dict[str, Any]:
     """One path for the script: its title, page, certificate page and lessons."""
     return {
         "title": path.data.title,
-        "url": render.relative_href(here, renderer.docs_path("paths", path)),
-        "certificate": render.relative_href(here, certificate_docs_path(path)),
-        "lessons": path_lessons(renderer, here, path),
+        "url": render.page_url(renderer.docs_path("paths", path)),
+        "certificate": render.page_url(certificate_docs_path(path)),
+        "lessons": path_lessons(renderer, path),
     }
 
 
-def catalogue(renderer: Renderer, here: str) -> dict[str, Any]:
-    """Every role (in ladder order) and path, for pages that show progress across the portal."""
+def catalogue(renderer: Renderer) -> dict[str, Any]:
+    """Every role (in ladder order) and path, with URLs relative to the site root."""
     portal = renderer.portal
     return {
         "roles": [
             {
                 "id": role.id,
                 "title": role.data.title,
-                "url": render.relative_href(here, renderer.docs_path("roles", role)),
+                "url": render.page_url(renderer.docs_path("roles", role)),
                 "paths": [p.id for p in portal.paths_of_role(role)],
             }
             for role in portal.roles_by_level()
         ],
-        "paths": {path.id: path_info(renderer, here, path) for path in portal.paths.values()},
+        "paths": {path.id: path_info(renderer, path) for path in portal.paths.values()},
     }
 
 
+def data_script(name: str, data: Any) -> str:
+    """A script that hands ``data`` to the portal's scripts as ``window[name]``.
+
+    A script rather than a JSON file, so that it loads from ``file://`` too, where
+    browsers refuse to fetch files.
+    """
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return f"/* Written by portal build from content/. */\nwindow.{name} = {text};\n"
+
+
 def pages(renderer: Renderer) -> dict[str, str]:
-    """The progress page and one certificate page per path."""
+    """The progress page, one certificate page per path, and the catalogue script."""
     t = renderer.t
     result = {
+        DATA_SCRIPT: data_script("portalCatalogue", catalogue(renderer)),
         PROGRESS_PAGE: renderer.page(
             "progress.md.j2", PROGRESS_PAGE, {**renderer.meta(t("progress_title"), "progress"), "hide": ["toc"]}
         )

@@ -188,22 +188,11 @@ class Renderer:
         def href(to: str, anchor: str = "") -> Markup:
             return Markup(html.escape(relative_href(docs_path, to, anchor), quote=True))
 
-        def path_lessons(path: Item[Any]) -> list[dict[str, Any]]:
-            return learning.path_lessons(self, docs_path, path)
-
-        def certificate(path: Item[Any]) -> Markup:
-            return href(learning.certificate_docs_path(path))
-
-        def catalogue() -> dict[str, Any]:
-            return learning.catalogue(self, docs_path)
-
         def roles_matrix(roles: list[Item[Any]], summaries: dict[str, Any], report: Any) -> Markup:
             return self.roles_matrix(docs_path, roles, summaries, report)
 
         body = self.env.get_template(template).render(
-            here=docs_path, link=link, href=href, docs=self.docs_path, path_lessons=path_lessons,
-            roles_matrix=roles_matrix,
-            certificate=certificate, catalogue=catalogue, **context,
+            here=docs_path, link=link, href=href, docs=self.docs_path, roles_matrix=roles_matrix, **context,
         )
         # JSON is YAML, and far cheaper to write than YAML at thousands of pages.
         front = json.dumps(meta, ensure_ascii=False)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import json
 import shutil
 import threading
 from collections.abc import Iterator
@@ -102,9 +101,9 @@ def fresh_page(browser: Any, base_url: str, **options: Any) -> Iterator[Any]:
 
 
 def lessons_of(page: Any, path_id: str) -> list[dict[str, Any]]:
-    """The lessons of a path as the current page describes them (id, fingerprint, url, ...)."""
-    raw = page.locator(f'[data-portal-progress][data-path-id="{path_id}"]').first.get_attribute("data-lessons")
-    return json.loads(raw)
+    """The lessons of a path as the page's script knows them (id, fingerprint, url, ...)."""
+    page.wait_for_function("window.portalCatalogue && window.portalCatalogue.paths")
+    return page.evaluate("id => window.portalCatalogue.paths[id].lessons", path_id)
 
 
 def pass_check(page: Any) -> None:

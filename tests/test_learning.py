@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import json
 import re
 import subprocess
@@ -31,11 +30,6 @@ def page_strings(page_html: str) -> dict[str, str]:
     return json.loads(found.group(1))
 
 
-def data_attribute(page: str, name: str, marker: str) -> object:
-    element = re.search(rf"<[^>]*{marker}[^>]*>", page).group(0)
-    return json.loads(html.unescape(re.search(rf'{name}="([^"]*)"', element).group(1)))
-
-
 def test_every_string_the_script_shows_is_a_translatable_message():
     script = SCRIPT.read_text("utf-8")
     used = set(re.findall(r'"(js_[a-z_]+)"', script))
@@ -51,12 +45,19 @@ def test_the_script_sends_nothing_anywhere():
         assert call not in script
 
 
+def catalogue_of(pages: dict[str, str]) -> dict:
+    script = pages["assets/portal-data.js"]
+    return json.loads(re.search(r"window\.portalCatalogue = (.*);\n\Z", script, re.S).group(1))
+
+
 def test_path_data_carries_each_lessons_fingerprint_which_changes_with_the_lesson(sample):
     portal, _ = validate(sample)
     pages = Renderer(portal).render()
-    lessons = data_attribute(pages["paths/people-managers.md"], "data-lessons", "data-portal-progress")
+    page = pages["paths/people-managers.md"]
+    assert 'data-portal-progress data-path-id="people-managers"' in page
+    lessons = catalogue_of(pages)["paths"]["people-managers"]["lessons"]
     first = lessons[0]
-    assert first["id"] == "who-does-what" and first["url"] == "../../lessons/who-does-what/"
+    assert first["id"] == "who-does-what" and first["url"] == "lessons/who-does-what/"
     assert first["fingerprint"] == portal.lessons["who-does-what"].fingerprint
     assert [lesson["required"] for lesson in lessons] == [True, True, True, False]
 
@@ -67,10 +68,24 @@ def test_path_data_carries_each_lessons_fingerprint_which_changes_with_the_lesso
     assert changed.lessons["making-time-for-social"].fingerprint == portal.lessons["making-time-for-social"].fingerprint
 
 
+def test_an_edit_to_a_lessons_text_changes_only_its_page_and_the_catalogue(sample):
+    """What keeps `portal serve` quick: no other page carries a lesson's fingerprint."""
+    portal, _ = validate(sample)
+    before = Renderer(portal).render()
+    source = sample / "content/lessons/who-does-what.md"
+    source.write_text(source.read_text("utf-8") + "\nOne more sentence.\n", "utf-8")
+    changed, _ = validate(sample)
+    after = Renderer(changed).render()
+    assert sorted(path for path in after if after[path] != before.get(path)) == [
+        "assets/portal-data.js", "lessons/who-does-what.md",
+    ]
+
+
 def test_home_page_knows_every_role_and_path_for_the_employees_next_lesson(sample):
     portal, _ = validate(sample)
     pages = Renderer(portal).render()
-    catalogue = data_attribute(pages["index.md"], "data-catalogue", "data-portal-next")
+    assert "data-portal-next" in pages["index.md"]
+    catalogue = catalogue_of(pages)
     receptionist = catalogue["roles"][0]
     assert receptionist["id"] == "receptionist"
     assert receptionist["url"] == "roles/receptionist/" and receptionist["paths"] == ["foundations"]

@@ -1,7 +1,7 @@
 /* Advocacy Portal: schedules for a start date, computed in the browser.
  *
- * The page embeds each role's lessons and refreshers (data-schedule); this file
- * turns them into dates with the rules of generator/schedule.py and writes CSV
+ * Every role's lessons and refreshers come from assets/hr-data.js beside this file
+ * (loaded only on pages with a [data-portal-hr] box); this file turns them into dates with the rules of generator/schedule.py and writes CSV
  * and iCalendar text exactly as generator/export.py does, so a download equals
  * the output of `portal plan` for the same role and start date. Change both
  * together: tests/test_hr_site.py compares them.
@@ -10,6 +10,8 @@
   "use strict";
 
   var DAY = 86400000;
+  var HERE = document.currentScript ? document.currentScript.src : null;
+  var DATA_FILE = "hr-data.js";
 
   // --- dates (all in UTC, so that no time zone or daylight saving shifts a day) ---------------
 
@@ -173,8 +175,7 @@
     }
   }
 
-  function setUp(box) {
-    var data = JSON.parse(box.getAttribute("data-schedule"));
+  function setUp(box, data) {
     var input = box.querySelector("[data-hr-start]");
     var status = box.querySelector("[data-hr-status]");
     var page = box.closest("article") || document;
@@ -188,9 +189,13 @@
 
     function start() { return parseDate(input.value); }
 
+    // A checklist shows one role; the overview shows every role's last due date.
+    var only = box.getAttribute("data-role-id");
+    var shownRoles = only ? [only] : Object.keys(data.roles);
+
     function refresh() {
       var day = start();
-      Object.keys(data.roles).forEach(function (roleId) {
+      shownRoles.forEach(function (roleId) {
         var rows = day ? schedule(data, roleId, day) : [];
         var required = rows.filter(function (r) { return r.kind === "lesson" && r.required; });
         var last = required.reduce(function (a, r) { return !a || r.due > a ? r.due : a; }, null);
@@ -240,7 +245,16 @@
   }
 
   function init() {
-    document.querySelectorAll("[data-portal-hr]").forEach(setUp);
+    var boxes = document.querySelectorAll("[data-portal-hr]");
+    if (!boxes.length || !HERE) return;
+    var script = document.createElement("script");
+    script.src = new URL(DATA_FILE, HERE).href;
+    script.onload = function () {
+      var data = window.portalSchedule;
+      if (!data || !data.roles) return;
+      boxes.forEach(function (box) { setUp(box, data); });
+    };
+    document.body.append(script);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();

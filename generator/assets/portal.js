@@ -1,10 +1,12 @@
 /* Advocacy Portal: role choice, progress, knowledge checks and certificates, kept in this browser only.
  *
  * Nothing here talks to a server: progress lives in localStorage, an export is a file made in the
- * browser, an import is a file the employee picks. The pages carry what this script works from
- * (hidden elements with data-portal-* attributes, written by the generator); without JavaScript
- * those stay hidden and every page still reads as plain content. Every text shown comes from the
- * page's #portal-strings (the `js_*` interface strings of the built language).
+ * browser, an import is a file the employee picks. The pages carry hooks for this script (hidden
+ * elements with data-portal-* attributes naming a path or lesson by id, written by the generator);
+ * the facts about every role, path and lesson come from assets/portal-data.js beside this file,
+ * loaded only on the pages that show progress. Without JavaScript the hooks stay hidden and every
+ * page still reads as plain content. Every text shown comes from the page's #portal-strings (the
+ * `js_*` interface strings of the built language).
  */
 (function () {
   "use strict";
@@ -19,6 +21,10 @@
   var STRINGS = readJson(document.getElementById("portal-strings"), {});
   var LANGUAGE = root.getAttribute("lang") || "en";
   var memory = null; // used when the browser refuses localStorage (private mode, policies)
+  // This file is assets/portal.js: the site root and the catalogue are found from where it was loaded.
+  var HERE = document.currentScript ? document.currentScript.src : null;
+  var CATALOGUE_FILE = "portal-data.js";
+  var catalogue = null; // every role, path and lesson, once assets/portal-data.js has loaded
   var renderers = [];
   var uid = 0;
 
@@ -248,26 +254,15 @@
     return view;
   }
 
+  /** The path a hook names by its data-path-id, or null (unknown: the hook stays hidden). */
   function pathFrom(element) {
-    return {
-      id: element.getAttribute("data-path-id"),
-      title: element.getAttribute("data-path-title"),
-      url: element.getAttribute("data-path-url"),
-      certificate: element.getAttribute("data-certificate"),
-      lessons: readLessons(element),
-    };
-  }
-
-  function readLessons(element) {
-    try {
-      return JSON.parse(element.getAttribute("data-lessons")) || [];
-    } catch (error) {
-      return [];
-    }
+    var id = element.getAttribute("data-path-id");
+    return catalogue && Object.prototype.hasOwnProperty.call(catalogue.paths, id) ? catalogue.paths[id] : null;
   }
 
   function initProgress(element) {
     var path = pathFrom(element);
+    if (!path) return;
     element.hidden = false;
     renderers.push(function (state) {
       element.replaceChildren(progressView(state, path));
@@ -494,13 +489,38 @@
 
   // --- home and progress pages -----------------------------------------------------------------
 
-  function readCatalogue(element) {
-    try {
-      var data = JSON.parse(element.getAttribute("data-catalogue"));
-      return data && data.paths && data.roles ? data : null;
-    } catch (error) {
-      return null;
+  /** Load assets/portal-data.js once, then call `done` (with the catalogue, or null if it failed). */
+  function loadCatalogue(done) {
+    if (!HERE) {
+      done(null);
+      return;
     }
+    var script = document.createElement("script");
+    script.src = new URL(CATALOGUE_FILE, HERE).href;
+    script.onload = function () {
+      done(readCatalogue(window.portalCatalogue, new URL("../", HERE)));
+    };
+    script.onerror = function () {
+      done(null);
+    };
+    document.body.append(script);
+  }
+
+  /** The catalogue with its URLs (relative to the site root there) made absolute. */
+  function readCatalogue(data, base) {
+    if (!data || !data.paths || !data.roles) return null;
+    function absolute(url) {
+      return new URL(url, base).href;
+    }
+    data.roles.forEach(function (role) { role.url = absolute(role.url); });
+    Object.keys(data.paths).forEach(function (id) {
+      var path = data.paths[id];
+      path.id = id;
+      path.url = absolute(path.url);
+      path.certificate = absolute(path.certificate);
+      path.lessons.forEach(function (lesson) { lesson.url = absolute(lesson.url); });
+    });
+    return data;
   }
 
   function roleOf(catalogue, id) {
@@ -518,8 +538,6 @@
 
   /** Home: with a role picked, lead with its paths and the next lesson. */
   function initHome(element) {
-    var catalogue = readCatalogue(element);
-    if (!catalogue) return;
     var progressUrl = element.getAttribute("data-progress-url");
     var headingId = nextId("next");
     var cards = document.querySelectorAll(".portal-cards [data-role-id]");
@@ -566,8 +584,6 @@
 
   /** The progress page: every path, the role's first, with its bar. */
   function initDashboard(element) {
-    var catalogue = readCatalogue(element);
-    if (!catalogue) return;
     var homeUrl = element.getAttribute("data-home-url");
     element.hidden = false;
     renderers.push(function (state) {
@@ -595,12 +611,9 @@
 
   function lessonTitles() {
     var titles = {};
-    Array.prototype.forEach.call(document.querySelectorAll("[data-catalogue]"), function (element) {
-      var catalogue = readCatalogue(element);
-      if (!catalogue) return;
-      Object.keys(catalogue.paths).forEach(function (id) {
-        catalogue.paths[id].lessons.forEach(function (lesson) { titles[lesson.id] = lesson.title; });
-      });
+    if (!catalogue) return titles;
+    Object.keys(catalogue.paths).forEach(function (id) {
+      catalogue.paths[id].lessons.forEach(function (lesson) { titles[lesson.id] = lesson.title; });
     });
     return titles;
   }
@@ -701,6 +714,7 @@
 
   function initCertificate(element) {
     var path = pathFrom(element);
+    if (!path) return;
     var organisation = element.getAttribute("data-organisation");
     var program = element.getAttribute("data-program");
     var inputId = nextId("name");
@@ -774,18 +788,32 @@
     Array.prototype.forEach.call(document.querySelectorAll("[data-portal-reveal]"), function (node) { node.hidden = false; });
     Array.prototype.forEach.call(document.querySelectorAll("[data-portal-nojs]"), function (node) { node.hidden = true; });
     Array.prototype.forEach.call(document.querySelectorAll("[data-portal-role-pick]"), initRolePick);
-    Array.prototype.forEach.call(document.querySelectorAll("[data-portal-progress]"), initProgress);
     var lesson = lessonFacts();
     if (lesson) {
       initLessonStatus(lesson);
       Array.prototype.forEach.call(document.querySelectorAll("[data-portal-lesson-end]"), function (node) { initLessonEnd(node, lesson); });
       Array.prototype.forEach.call(document.querySelectorAll("[data-portal-check]"), function (node) { initCheck(node, lesson); });
     }
-    Array.prototype.forEach.call(document.querySelectorAll("[data-portal-next]"), initHome);
-    Array.prototype.forEach.call(document.querySelectorAll("[data-portal-dashboard]"), initDashboard);
     Array.prototype.forEach.call(document.querySelectorAll("[data-portal-transfer]"), initTransfer);
-    Array.prototype.forEach.call(document.querySelectorAll("[data-portal-certificate]"), initCertificate);
     renderAll();
+    // Progress across paths needs the catalogue: only the pages that show it load it.
+    var needs = {
+      "[data-portal-progress]": initProgress,
+      "[data-portal-next]": initHome,
+      "[data-portal-dashboard]": initDashboard,
+      "[data-portal-certificate]": initCertificate,
+    };
+    var wanted = Object.keys(needs).filter(function (selector) { return document.querySelector(selector); });
+    if (wanted.length) {
+      loadCatalogue(function (loaded) {
+        catalogue = loaded;
+        if (!catalogue) return;
+        wanted.forEach(function (selector) {
+          Array.prototype.forEach.call(document.querySelectorAll(selector), needs[selector]);
+        });
+        renderAll();
+      });
+    }
     // Another tab of the portal changed the progress: show it here too.
     window.addEventListener("storage", function (event) {
       if (event.key === STORE_KEY || event.key === null) renderAll();

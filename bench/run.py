@@ -61,15 +61,20 @@ GENERATOR_ONLY = """
 import sys, time
 from pathlib import Path
 from generator.validate import validate
-from generator.project import write_project
+from generator.project import prepare_project, write_docs_files
 from generator.build import languages_of
 root, out = Path(sys.argv[1]), Path(sys.argv[2])
 started = time.perf_counter()
 portal, problems = validate(root)
 assert portal is not None and not problems.errors, problems.items[:5]
-for language in languages_of(portal):
-    write_project(portal, out / language, out / "site" / language, language)
+# What `portal build` does before MkDocs: check, render, write each language's mkdocs.yml
+# (the pages go to MkDocs in memory).
+projects = {language: prepare_project(portal, out / language, out / "site" / language, language, write=False)
+            for language in languages_of(portal)}
 print(f"GENERATOR_SECONDS {time.perf_counter() - started:.6f}")
+# The same pages written out as ordinary Markdown, for the floor (not timed).
+for language, project in projects.items():
+    write_docs_files(project.files, out / language / "docs")
 """
 
 FLOOR_CONFIG = """

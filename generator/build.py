@@ -26,7 +26,7 @@ from generator import languages
 from generator.errors import ContentError
 from generator.load import CONTENT_DIR
 from generator.model import Portal
-from generator.project import write_project
+from generator.project import PLUGIN_NAME, prepare_project
 from generator.validate import validate
 
 log = logging.getLogger("mkdocs.plugins.generator.build")
@@ -55,12 +55,16 @@ def languages_of(portal: Portal) -> list[str]:
 
 
 def build_portal(
-    portal: Portal, staging: Path, work_dir: Path, *, dirty: bool = False, build_date: int | None = None
+    portal: Portal, staging: Path, work_dir: Path, *, dirty: bool = False, build_date: int | None = None,
+    write_docs: bool = True,
 ) -> int:
     """Build every language of ``portal`` into ``staging``; returns the number of pages.
 
     ``build_date`` (seconds since 1970) is the date MkDocs writes into the site
     when ``SOURCE_DATE_EPOCH`` is not set; None leaves MkDocs' own (today).
+    Without ``write_docs`` the pages go to MkDocs from memory and each language's
+    docs folder stays empty (an incremental build needs them written: MkDocs
+    compares the files' times).
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -69,18 +73,20 @@ def build_portal(
     pages = 0
     for index, language in enumerate(languages_of(portal)):
         target = staging if index == 0 else staging / language
-        config_path = write_project(portal, work_dir / language, target, language)
+        project = prepare_project(portal, work_dir / language, target, language, write=write_docs or dirty)
         warnings = _WarningRecorder()
         logging.getLogger("mkdocs").addHandler(warnings)
         try:
-            config = load_config(str(config_path), strict=True)
+            config = load_config(str(project.config_path), strict=True)
+            if not project.written:
+                config.plugins[PLUGIN_NAME].generated = project.files
             with _mkdocs_date(build_date):
                 mkdocs_build(config, dirty=dirty)
         except (Abort, MkDocsException) as error:
             raise BuildFailed(f"MkDocs failed for language '{language}': {error}", warnings.messages) from error
         finally:
             logging.getLogger("mkdocs").removeHandler(warnings)
-        pages += sum(1 for _ in (work_dir / language / "docs").rglob("*.md"))
+        pages += project.pages
     return pages
 
 
@@ -116,7 +122,10 @@ def build(root: Path, site_dir: Path | None = None, *, work_dir: Path | None = N
         try:
             staging.chmod(0o755)  # mkdtemp makes it private; a published site is readable
             with _work_dir(work_dir) as work:
-                pages = build_portal(portal, staging, work, build_date=build_epoch(root))
+                # A temporary project is never read again: its pages go to MkDocs from memory.
+                pages = build_portal(
+                    portal, staging, work, build_date=build_epoch(root), write_docs=work_dir is not None
+                )
             _set_epoch_times(staging)
             swap_into_place(staging, site_dir)
         finally:

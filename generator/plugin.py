@@ -22,6 +22,14 @@ from generator.sanitize import sanitize
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 
+def walk_order(src_uri: str) -> tuple[tuple[int, Any], ...]:
+    """Where MkDocs puts a file found in its docs folder: a top-down walk, folders and
+    files by name, each folder's files before its subfolders and its index first."""
+    *folders, name = src_uri.split("/")
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return (*((1, folder) for folder in folders), (0, (stem not in ("index", "README"), name)))
+
+
 class PortalPluginConfig(Config):
     compiled = c.Type(bool, default=False)
     """True in projects written by `portal build`: the pages are already generated."""
@@ -72,6 +80,23 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         config.not_in_nav = GitIgnoreSpec.from_lines(derived["not_in_nav"].splitlines())
         self._content_dirs = [root / "content", root / "overrides"]
         return config
+
+    generated: dict[str, str | bytes] | None = None
+    """The docs of a compiled project when they were not written out (set by `portal build`)."""
+
+    def on_files(self, files: Any, config: Any) -> Any:
+        if not self.generated:
+            return files
+        from mkdocs.structure.files import File, Files
+
+        docs = [
+            File.generated(config, src_uri, content=self.generated[src_uri])
+            for src_uri in sorted(self.generated, key=walk_order)
+        ]
+        # In the order and with the precedence MkDocs gives files read from a docs folder:
+        # the docs first (in the order of a walk of the folder), then theme files they do not replace.
+        taken = {file.dest_uri for file in docs}
+        return Files(docs + [file for file in files if file.dest_uri not in taken])
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         for folder in getattr(self, "_content_dirs", []):

@@ -9,6 +9,7 @@ plugins.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import html
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,10 @@ from generator import learning
 from generator.languages import configure as configure_language
 from generator.model import Portal
 from generator.render import Renderer
+from generator.yamlio import load_settings
 
 ASSETS = Path(__file__).parent / "assets"
+_SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 PLUGIN_NAME = "advocacy-portal"
 GENERATED_DIR = ".portal"
 """Below the repository root: generated docs for ``mkdocs build``/``serve`` (ignored by git)."""
@@ -31,7 +34,7 @@ def read_theme_config(root: Path) -> dict[str, Any]:
     path = root / "mkdocs.yml"
     if not path.is_file():
         raise FileNotFoundError(f"{path}: the repository needs an mkdocs.yml (theme and Markdown settings)")
-    data = yaml.safe_load(path.read_text("utf-8"))
+    data = load_settings(path.read_text("utf-8"))
     if not isinstance(data, dict):
         raise ValueError(f"{path}: expected a mapping of settings")
     return data
@@ -112,12 +115,22 @@ def write_if_changed(path: Path, content: str | bytes) -> bool:
     return True
 
 
-def write_docs(pages: dict[str, str], docs_dir: Path) -> None:
-    """Make ``docs_dir`` hold exactly ``pages`` and the portal's assets; remove anything else."""
-    wanted: dict[str, str | bytes] = dict(pages)
+def docs_files(pages: dict[str, str]) -> dict[str, str | bytes]:
+    """Everything the docs folder holds: the generated pages and the portal's assets."""
+    files: dict[str, str | bytes] = dict(pages)
     for asset in sorted(ASSETS.rglob("*")):
         if asset.is_file():
-            wanted[f"assets/{asset.relative_to(ASSETS).as_posix()}"] = asset.read_bytes()
+            files[f"assets/{asset.relative_to(ASSETS).as_posix()}"] = asset.read_bytes()
+    return files
+
+
+def write_docs(pages: dict[str, str], docs_dir: Path) -> None:
+    """Make ``docs_dir`` hold exactly ``pages`` and the portal's assets; remove anything else."""
+    write_docs_files(docs_files(pages), docs_dir)
+
+
+def write_docs_files(wanted: dict[str, str | bytes], docs_dir: Path) -> None:
+    """Make ``docs_dir`` hold exactly ``wanted`` (``{path: content}``); remove anything else."""
     for rel, content in wanted.items():
         write_if_changed(docs_dir / rel, content)
     for existing in sorted(docs_dir.rglob("*"), reverse=True):
@@ -128,16 +141,48 @@ def write_docs(pages: dict[str, str], docs_dir: Path) -> None:
             existing.rmdir()
 
 
-def write_project(portal: Portal, project_dir: Path, site_dir: Path, language: str | None = None) -> Path:
-    """Write docs and ``mkdocs.yml`` for one language into ``project_dir``; returns the config path."""
+@dataclasses.dataclass
+class Project:
+    """One language's MkDocs project: its config file and what its docs folder holds."""
+
+    config_path: Path
+    files: dict[str, str | bytes]
+    written: bool
+    """True when ``files`` are in the docs folder; else they exist only here, in memory."""
+
+    @property
+    def pages(self) -> int:
+        return sum(1 for rel in self.files if rel.endswith(".md"))
+
+
+def prepare_project(
+    portal: Portal, project_dir: Path, site_dir: Path, language: str | None = None, *, write: bool = True
+) -> Project:
+    """Render one language and write its ``mkdocs.yml`` (and, if ``write``, its docs folder).
+
+    Without ``write`` the docs folder is left empty and the pages stay in memory, for
+    the ``advocacy-portal`` plugin to hand to MkDocs: a full build then does not write
+    thousands of files only for MkDocs to read them back.
+    """
     renderer = Renderer(portal, language)
     docs_dir = project_dir / "docs"
-    write_docs(renderer.render(), docs_dir)
+    files = docs_files(renderer.render())
+    if write:
+        write_docs_files(files, docs_dir)
+    else:
+        write_docs_files({}, docs_dir)  # nothing left from an earlier build to clash with the pages
+        docs_dir.mkdir(parents=True, exist_ok=True)
     # The renderer's portal holds the text of its language (the site name among it).
     config = mkdocs_config(
         renderer.portal, read_theme_config(portal.root), renderer, docs_dir=docs_dir, site_dir=site_dir
     )
     config_path = project_dir / "mkdocs.yml"
     header = "# Written by `portal build` from content/ and the repository's mkdocs.yml. Do not edit.\n"
-    write_if_changed(config_path, header + yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
-    return config_path
+    text = yaml.dump(config, Dumper=_SafeDumper, allow_unicode=True, sort_keys=False)
+    write_if_changed(config_path, header + text)
+    return Project(config_path, files, write)
+
+
+def write_project(portal: Portal, project_dir: Path, site_dir: Path, language: str | None = None) -> Path:
+    """Write docs and ``mkdocs.yml`` for one language into ``project_dir``; returns the config path."""
+    return prepare_project(portal, project_dir, site_dir, language).config_path

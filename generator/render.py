@@ -25,13 +25,13 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import yaml
 from markupsafe import Markup
 
 from generator import diagram, learning, markup, posts
 from generator.languages import direction
 from generator.model import Item, Lesson, Portal
 from generator.translations import fallback_meta, localize
+from generator.yamlio import load_settings
 
 TEMPLATES = Path(__file__).parent / "templates"
 MESSAGES = Path(__file__).parent / "messages"
@@ -84,12 +84,23 @@ def page_url(docs_path: str) -> str:
     return docs_path[: -len(".md")] + "/"
 
 
+def _relpath(target: str, start: str) -> str:
+    """``posixpath.relpath`` for two paths below the docs folder, without its trips to the
+    file system's current folder (tens of thousands of links at thousands of lessons)."""
+    to = [part for part in target.split("/") if part and part != "."]
+    at = [part for part in start.split("/") if part and part != "."]
+    common = 0
+    for a, b in zip(to, at, strict=False):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(at) - common) + to[common:]) or "."
+
+
 @functools.lru_cache(maxsize=65536)
 def relative_href(from_docs: str, to_docs: str, anchor: str = "") -> str:
     """A relative URL from one page to another, for raw HTML (MkDocs does not rewrite those)."""
-    start = page_url(from_docs) or "."
-    target = page_url(to_docs) or "."
-    href = posixpath.relpath(target, start.rstrip("/") or ".")
+    href = _relpath(page_url(to_docs), page_url(from_docs))
     href = "./" if href == "." else href + "/"
     return href + (f"#{anchor}" if anchor else "")
 
@@ -97,13 +108,13 @@ def relative_href(from_docs: str, to_docs: str, anchor: str = "") -> str:
 @functools.lru_cache(maxsize=65536)
 def relative_file(from_docs: str, file: str) -> str:
     """A relative URL from a page to a file that is not a page (an image, a download)."""
-    return posixpath.relpath(file, (page_url(from_docs) or ".").rstrip("/") or ".")
+    return _relpath(file, page_url(from_docs))
 
 
 @functools.lru_cache(maxsize=65536)
 def relative_md(from_docs: str, to_docs: str, anchor: str = "") -> str:
     """A relative link between two Markdown sources, which MkDocs checks and rewrites."""
-    href = posixpath.relpath(to_docs, posixpath.dirname(from_docs) or ".")
+    href = _relpath(to_docs, posixpath.dirname(from_docs))
     return href + (f"#{anchor}" if anchor else "")
 
 
@@ -117,7 +128,7 @@ class Messages:
             for lang in ("en", language):
                 path = folder / f"{lang}.yml"
                 if path.is_file():
-                    self.strings.update(yaml.safe_load(path.read_text("utf-8")) or {})
+                    self.strings.update(load_settings(path.read_text("utf-8")) or {})
 
     def __call__(self, key: str, **values: Any) -> str:
         try:
@@ -150,6 +161,8 @@ class Renderer:
         self.t = Messages(self.language, [user_dir / "messages"] if user_dir.is_dir() else [])
         self.env.filters.update(h=html_text, md=lambda v: Markup(str(v)), text=md_text, tojson=_tojson)
         self.env.globals.update(t=self.t, portal=portal, config=portal.config)
+        self._fragments: dict[tuple[str, str, bool], Markup] = {}
+        self._links: dict[tuple[str, str, bool], str] = {}
 
     # --- where things are --------------------------------------------------------------------
 
@@ -182,6 +195,14 @@ class Renderer:
     # --- pages -------------------------------------------------------------------------------
 
     def page(self, template: str, docs_path: str, meta: dict[str, Any], **context: Any) -> str:
+        body = self.fragment(template, docs_path, **context)
+        # JSON is YAML, and far cheaper to write than YAML at thousands of pages.
+        front = json.dumps(meta, ensure_ascii=False)
+        return f"---\n{front}\n---\n\n{body.strip()}\n"
+
+    def fragment(self, template: str, docs_path: str, **context: Any) -> str:
+        """``template`` rendered for the page ``docs_path`` (links relative to it)."""
+
         def link(to: str, anchor: str = "") -> Markup:
             return Markup(relative_md(docs_path, to, anchor))
 
@@ -191,12 +212,63 @@ class Renderer:
         def roles_matrix(roles: list[Item[Any]], summaries: dict[str, Any], report: Any) -> Markup:
             return self.roles_matrix(docs_path, roles, summaries, report)
 
-        body = self.env.get_template(template).render(
-            here=docs_path, link=link, href=href, docs=self.docs_path, roles_matrix=roles_matrix, **context,
+        def path_steps(path: Item[Any]) -> Markup:
+            return self.path_steps(docs_path, path)
+
+        def checklist_rows(entries: list[Any], first: int = 0) -> Markup:
+            return self.checklist_rows(docs_path, entries, first)
+
+        return self.env.get_template(template).render(
+            here=docs_path, link=link, href=href, docs=self.docs_path, roles_matrix=roles_matrix,
+            path_steps=path_steps, checklist_rows=checklist_rows, **context,
         )
-        # JSON is YAML, and far cheaper to write than YAML at thousands of pages.
-        front = json.dumps(meta, ensure_ascii=False)
-        return f"---\n{front}\n---\n\n{body.strip()}\n"
+
+    def path_steps(self, here: str, path: Item[Any]) -> Markup:
+        """The table of a path's steps for page ``here``.
+
+        Rendered once per folder: the links in it are relative, so they are the same for
+        every page of a folder, and a role page shows the tables of all its paths (at
+        thousands of lessons, most of the role pages' cost).
+        """
+        key = (path.id, posixpath.dirname(here), posixpath.basename(here) == "index.md")
+        table = self._fragments.get(key)
+        if table is None:
+            table = self._fragments[key] = Markup(self.fragment("_path_steps.md.j2", here, path=path))
+        return table
+
+    def checklist_rows(self, here: str, entries: list[Any], first: int = 0) -> Markup:
+        """The rows of a printable checklist: one per lesson or refresher of ``entries``.
+
+        Written in Python rather than in a template, like :meth:`roles_matrix`: fifty roles
+        with a few hundred steps each made the template loop a tenth of the generator's time.
+        ``first`` numbers the rows' date cells after those of an earlier table.
+        """
+        t, h, lessons, paths = self.t, html_text, self.portal.lessons, self.portal.paths
+        optional = f" <em>({h(t('path_optional'))})</em>"
+        rows = []
+        for number, entry in enumerate(entries, start=first):
+            if entry.kind == "refresher":
+                when, note = t("checklist_after_months", n=entry.months), ""
+            else:
+                when, note = t("path_due_day", n=entry.due_day), "" if entry.required else optional
+            rows.append(
+                '<tr><td class="portal-checklist__box"><span aria-hidden="true"></span></td>'
+                f'<th scope="row">{self._lesson_link(here, entry.lesson)}{note}</th>'
+                f"<td>{lessons[entry.lesson].data.minutes}</td><td>{h(when)}</td>"
+                f'<td class="portal-checklist__date" data-hr-date="{number}"></td>'
+                f"<td>{h(paths[entry.path].data.title)}</td></tr>"
+            )
+        return Markup("\n".join(rows))
+
+    def _lesson_link(self, here: str, lesson_id: str) -> str:
+        """``<a href>`` to a lesson with its title, from any page of ``here``'s folder."""
+        key = (lesson_id, posixpath.dirname(here), posixpath.basename(here) == "index.md")
+        link = self._links.get(key)
+        if link is None:
+            lesson = self.portal.lessons[lesson_id]
+            href = html_text(relative_href(here, self.docs_path("lessons", lesson)))
+            link = self._links[key] = f'<a href="{href}">{html_text(lesson.data.title)}</a>'
+        return link
 
     def roles_matrix(self, here: str, roles: list[Item[Any]], summaries: dict[str, Any], report: Any) -> Markup:
         """The roles-by-lessons table: every lesson against every role, with the day it is due.
@@ -213,22 +285,28 @@ class Renderer:
             for role in roles
         )
         by_role = [summaries[role.id].by_lesson for role in roles]
+        # Cells repeat (a due day, required or not): each is written once.
+        written: dict[tuple[int, bool], str] = {}
+
+        def cell(due_day: int, required: bool) -> str:
+            text = written.get((due_day, required))
+            if text is None:
+                dot = "●" if required else "○"
+                optional = "" if required else " portal-dot--optional"
+                text = written[(due_day, required)] = (
+                    f'<td><span class="portal-dot{optional}" aria-hidden="true">{dot}</span> '
+                    f'{h(t("path_due_day", n=due_day))}<span class="portal-sr-only">, {h(due[required])}'
+                    "</span></td>"
+                )
+            return text
+
         rows = []
         for lesson_id in report.lessons:
             lesson = self.portal.lessons[lesson_id]
             cells = []
             for assigned in by_role:
                 step = assigned.get(lesson_id)
-                if step is None:
-                    cells.append("<td></td>")
-                    continue
-                dot = "●" if step.required else "○"
-                optional = "" if step.required else " portal-dot--optional"
-                cells.append(
-                    f'<td><span class="portal-dot{optional}" aria-hidden="true">{dot}</span> '
-                    f'{h(t("path_due_day", n=step.due_day))}<span class="portal-sr-only">, {h(due[step.required])}'
-                    "</span></td>"
-                )
+                cells.append("<td></td>" if step is None else cell(step.due_day, step.required))
             rows.append(
                 f'<tr><th scope="row"><a href="{h(relative_href(here, self.docs_path("lessons", lesson)))}">'
                 f'{h(lesson.data.title)}</a></th>{"".join(cells)}</tr>'

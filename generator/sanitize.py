@@ -43,14 +43,17 @@ ATTRIBUTES = {
 }
 
 
+# Built once: ``nh3.clean`` converts its settings on every call, which was half its cost.
+_CLEANER = nh3.Cleaner(
+    tags=TAGS,
+    attributes=ATTRIBUTES,
+    generic_attribute_prefixes={"data-", "aria-"},
+    url_schemes={"http", "https", "mailto", "tel"},
+    link_rel=None,
+    strip_comments=True,
+)
+
+
 def sanitize(html: str) -> str:
     """``html`` with only allowed tags, attributes and URL schemes left."""
-    return nh3.clean(
-        html,
-        tags=TAGS,
-        attributes=ATTRIBUTES,
-        generic_attribute_prefixes={"data-", "aria-"},
-        url_schemes={"http", "https", "mailto", "tel"},
-        link_rel=None,
-        strip_comments=True,
-    )
+    return _CLEANER.clean(html)

@@ -32,7 +32,7 @@ from generator import markup, schema
 from generator.errors import Problems
 from generator.languages import ISO_639_1, codes, direction, name_of
 from generator.model import Item, Lesson, Portal
-from generator.yamlio import Document, YamlProblem, decode, parse, problem_from, split_front_matter
+from generator.yamlio import Document, YamlProblem, decode, load_settings, parse, problem_from, split_front_matter
 
 FINGERPRINT_KEY = "source_fingerprint"
 _FINGERPRINT = re.compile(r"[0-9a-f]{12}\Z")
@@ -435,14 +435,12 @@ def _has_theme_strings(root: Path, code: str) -> bool:
 
 
 def _missing_messages(root: Path, code: str) -> list[str]:
-    import yaml
-
     from generator.render import MESSAGES, USER_TEMPLATES
 
     def keys(path: Path) -> set[str]:
         if not path.is_file():
             return set()
-        data = yaml.safe_load(path.read_text("utf-8")) or {}
+        data = load_settings(path.read_text("utf-8")) or {}
         return set(data) if isinstance(data, dict) else set()
 
     wanted = keys(MESSAGES / "en.yml") | keys(root / USER_TEMPLATES / "messages" / "en.yml")

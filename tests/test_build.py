@@ -142,3 +142,19 @@ def test_no_page_shows_markdown_syntax_as_text(built):
         assert not re.search(r"<p>\s*\|[^<]*\|", text), f"{html}: a table rendered as text"
         assert "{%" not in text and "{{" not in text, f"{html}: template syntax leaked"
     assert "<table" in read(built, "paths/foundations")
+
+
+def test_pages_handed_to_mkdocs_in_memory_build_the_same_site_as_pages_written_out(built, tmp_path):
+    """`portal build` skips writing the docs folder; the site must not notice."""
+    from conftest import REPO
+    from generator.build import build_epoch, build_portal
+    from generator.validate import validate
+
+    portal, _ = validate(REPO)
+    written = tmp_path / "written"
+    build_portal(portal, written, tmp_path / "work", build_date=build_epoch(REPO), write_docs=True)
+    assert any((tmp_path / "work" / "en" / "docs").rglob("*.md"))
+    in_memory = sorted(p.relative_to(built) for p in built.rglob("*") if p.is_file())
+    assert in_memory == sorted(p.relative_to(written) for p in written.rglob("*") if p.is_file())
+    for rel in in_memory:
+        assert (built / rel).read_bytes() == (written / rel).read_bytes(), rel

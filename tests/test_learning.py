@@ -142,3 +142,16 @@ def test_mkdocs_build_in_the_repository_root_carries_the_script_strings(sample):
     strings = page_strings((sample / "out/index.html").read_text("utf-8"))
     assert strings["js_mark_complete"] == "Mark as complete"
     assert (sample / "out/certificates/foundations/index.html").is_file()
+
+
+def test_compiled_templates_are_kept_yet_an_edited_template_is_used_at_once(sample):
+    """`portal serve` renders again after each save: an edit to a user template must show."""
+    portal, _ = validate(sample)
+    Renderer(portal).render()
+    assert list((sample / ".portal" / "cache").glob("templates-*/*")), "compiled templates kept for the next run"
+    template = sample / "overrides/portal/paths.md.j2"
+    template.parent.mkdir(parents=True, exist_ok=True)
+    template.write_text("# All paths\n\nFirst wording.\n", "utf-8")
+    assert "First wording." in Renderer(portal).render()["paths/index.md"]
+    template.write_text("# All paths\n\nSecond wording.\n", "utf-8")
+    assert "Second wording." in Renderer(portal).render()["paths/index.md"]

@@ -17,7 +17,7 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
-from generator.sanitize import sanitize
+from generator.sanitize import Sanitizer, sanitize
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -104,13 +104,23 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
                 server.watch(str(folder))
         return server
 
-    def on_page_content(self, html: str, **kwargs: Any) -> str:
-        return sanitize(html)
+    def on_page_content(self, html: str, page: Any, **kwargs: Any) -> str:
+        sanitizer = getattr(self, "_sanitizer", None)
+        return sanitizer.add(page, html) if sanitizer is not None else sanitize(html)
+
+    @event_priority(100)  # before any other plugin sees the pages' HTML again
+    def on_env(self, env: Any, **kwargs: Any) -> Any:
+        sanitizer = getattr(self, "_sanitizer", None)
+        if sanitizer is not None:
+            sanitizer.finish()
+        return env
 
     # --- MkDocs' warnings about a generated page name the content file it came from ----------
 
     def on_pre_build(self, config: Any) -> None:
         from generator.buildlog import LocatingHandler, SourceMap
+
+        self._sanitizer = Sanitizer()
 
         self._locating = LocatingHandler(SourceMap(self._root(config)))
         self._locating.install()
@@ -125,6 +135,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
     @event_priority(-100)  # after the search plugin has written the index
     def on_post_build(self, config: Any) -> None:
         self._stop_locating()
+        self._stop_sanitizer()
         if self.config.search_lang:
             from generator.search import set_index_language
 
@@ -132,6 +143,13 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
 
     def on_build_error(self, error: Exception) -> None:
         self._stop_locating()
+        self._stop_sanitizer()
+
+    def _stop_sanitizer(self) -> None:
+        sanitizer = getattr(self, "_sanitizer", None)
+        if sanitizer is not None:
+            sanitizer.close()
+            self._sanitizer = None
 
     def _stop_locating(self) -> None:
         locating = getattr(self, "_locating", None)

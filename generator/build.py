@@ -26,6 +26,7 @@ from generator import languages
 from generator.errors import ContentError
 from generator.load import CONTENT_DIR
 from generator.model import Portal
+from generator.plugin import PortalPlugin
 from generator.project import PLUGIN_NAME, prepare_project
 from generator.validate import validate
 
@@ -79,7 +80,9 @@ def build_portal(
         try:
             config = load_config(str(project.config_path), strict=True)
             if not project.written:
-                config.plugins[PLUGIN_NAME].generated = project.files
+                plugin = config.plugins[PLUGIN_NAME]
+                assert isinstance(plugin, PortalPlugin)
+                plugin.generated = project.files
             with _mkdocs_date(build_date):
                 mkdocs_build(config, dirty=dirty)
         except (Abort, MkDocsException) as error:

@@ -77,8 +77,6 @@ class Scan:
 
     links: tuple[Link, ...]
     hazards: tuple[Hazard, ...]
-    headings: tuple[tuple[str, str | None], ...]
-    """Each heading's text and its explicit ``{#id}``, in order."""
     ids: frozenset[str]
     """Ids given outside headings (attribute lists, raw HTML): valid link targets too."""
 
@@ -156,14 +154,27 @@ def _is_external(target: str) -> bool:
     return normalised_scheme(target).startswith(("http:", "https:", "//"))
 
 
-@functools.lru_cache(maxsize=4096)
-def scan(body: str) -> Scan:
-    """Links, hazards, headings and ids of a Markdown body, outside code."""
+def _outside_code(body: str) -> str:
+    """``body`` with fenced code blocks blanked (lines kept, so that positions hold)."""
     if "```" in body or "~~~" in body:
         unfenced = dict(_unfenced_lines(body))
-        outside_code = "\n".join(unfenced.get(n, "") for n in range(1, body.count("\n") + 2))
-    else:
-        outside_code = body
+        return "\n".join(unfenced.get(n, "") for n in range(1, body.count("\n") + 2))
+    return body
+
+
+@functools.lru_cache(maxsize=4096)
+def headings(body: str) -> tuple[tuple[str, str | None], ...]:
+    """Each heading's text and its explicit ``{#id}``, in order (outside code).
+
+    Apart from :func:`scan`: only pages that some link points into need them.
+    """
+    return tuple(_headings(_outside_code(body)))
+
+
+@functools.lru_cache(maxsize=4096)
+def scan(body: str) -> Scan:
+    """Links, hazards and ids of a Markdown body, outside code."""
+    outside_code = _outside_code(body)
     prose = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), outside_code) if "`" in outside_code else outside_code
     where = _Positions(prose)
     links: list[Link] = []
@@ -229,7 +240,7 @@ def scan(body: str) -> Scan:
                    "pictures from another site are not allowed: every reader's browser would contact that site")
     links.sort(key=lambda link: (link.line, link.col))
     hazards.sort(key=lambda h: (h.line, h.col))
-    return Scan(tuple(links), tuple(hazards), tuple(_headings(outside_code)), frozenset(ids))
+    return Scan(tuple(links), tuple(hazards), frozenset(ids))
 
 
 def _headings(prose: str) -> Iterator[tuple[str, str | None]]:
@@ -283,15 +294,15 @@ def page_anchors(title: str | None, body: str) -> set[str]:
     heading gets its slug, made unique with ``_1``, ``_2``… (a heading with no
     Latin letters gets ``_1``), in the order of the page.
     """
-    found = scan(body)
-    used = {explicit for _, explicit in found.headings if explicit}
-    headings: list[tuple[str, str | None, bool]] = [(title, None, True)] if title is not None else []
-    headings += [(text, explicit, False) for text, explicit in found.headings]
-    for text, explicit, plain in headings:
+    found = headings(body)
+    used = {explicit for _, explicit in found if explicit}
+    shown: list[tuple[str, str | None, bool]] = [(title, None, True)] if title is not None else []
+    shown += [(text, explicit, False) for text, explicit in found]
+    for text, explicit, plain in shown:
         if explicit:
             continue
         _unique(toc_slug(text, plain=plain), used)
-    return used | found.ids
+    return used | scan(body).ids
 
 
 def _unique(anchor: str, used: set[str]) -> str:

@@ -78,6 +78,10 @@ class Portal:
     """Per language, the checked translations read from content/, keyed by (kind, id); see generator.translations."""
     fallbacks: set[tuple[str, str]] = dataclasses.field(default_factory=set)
     """In a translated view: the (kind, id) of items shown in the default language for want of a translation."""
+    _origins: dict[str, dict[str, Item[schema.Role]]] = dataclasses.field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """:meth:`path_origins` of each role, once the portal is read (pages and reports ask often)."""
 
     def roles_by_level(self) -> list[Item[schema.Role]]:
         """Roles from the first rung of the ladder to the top, then by title."""
@@ -90,6 +94,9 @@ class Portal:
         paths, so that shared foundations lead the list. Each role and path is visited once, which
         keeps a cycle of inclusions (an error the checks report) from looping.
         """
+        known = self._origins.get(role.id)
+        if known is not None and self.roles.get(role.id) is role:
+            return dict(known)
         origins: dict[str, Item[schema.Role]] = {}
         visited: set[str] = set()
 
@@ -109,7 +116,8 @@ class Portal:
         for path_id in role.data.paths:
             if path_id in origins:
                 origins[path_id] = role
-        return origins
+        self._origins[role.id] = origins
+        return dict(origins)
 
     def paths_of_role(self, role: Item[schema.Role]) -> list[Item[schema.LearningPath]]:
         """The role's effective paths: its own and those of every role it includes."""

@@ -120,8 +120,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
     def on_pre_build(self, config: Any) -> None:
         from generator.buildlog import LocatingHandler, SourceMap
 
-        self._sanitizer = Sanitizer()
-
+        self._sanitizer: Sanitizer | None = Sanitizer()
         self._locating = LocatingHandler(SourceMap(self._root(config)))
         self._locating.install()
 

@@ -146,6 +146,8 @@ _TEMPLATE_SETTINGS: dict[str, Any] = {
 _COMPILED: dict[str, bytes] = {}
 """Compiled templates of this process, shared by every renderer (one per language, and one per
 rebuild in ``portal serve``)."""
+_KEPT: set[tuple[Path, str]] = set()
+"""(cache folder, template key) already on disk."""
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
@@ -164,20 +166,30 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         data = _COMPILED.get(bucket.key)
-        if data is None:
+        if data is not None:
+            self._keep(bucket.key, data)  # compiled for another repository in this process
+        else:
             try:
                 data = (self.folder / bucket.key).read_bytes()
             except OSError:
                 return
+            _KEPT.add((self.folder, bucket.key))
         bucket.bytecode_from_string(data)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         data = _COMPILED[bucket.key] = bucket.bytecode_to_string()
+        _KEPT.discard((self.folder, bucket.key))  # newly compiled: what is on disk is older
+        self._keep(bucket.key, data)
+
+    def _keep(self, key: str, data: bytes) -> None:
+        if (self.folder, key) in _KEPT:
+            return
+        _KEPT.add((self.folder, key))
         try:  # a read-only checkout simply compiles again next time
             self.folder.mkdir(parents=True, exist_ok=True)
-            tmp = self.folder / f".{bucket.key}.{os.getpid()}"
+            tmp = self.folder / f".{key}.{os.getpid()}"
             tmp.write_bytes(data)
-            tmp.replace(self.folder / bucket.key)
+            tmp.replace(self.folder / key)
         except OSError:
             pass
 
@@ -260,9 +272,74 @@ class Renderer:
         def checklist_rows(entries: list[Any], first: int = 0) -> Markup:
             return self.checklist_rows(docs_path, entries, first)
 
+        def lesson_paths(steps: list[tuple[Item[Any], int]]) -> Markup:
+            return self.lesson_paths(docs_path, steps)
+
         return self.env.get_template(template).render(
             here=docs_path, link=link, href=href, docs=self.docs_path, roles_matrix=roles_matrix,
-            path_steps=path_steps, checklist_rows=checklist_rows, **context,
+            path_steps=path_steps, checklist_rows=checklist_rows, knowledge_check=self.knowledge_check,
+            lesson_paths=lesson_paths, **context,
+        )
+
+    # The parts of a lesson page below are written in Python, like the matrix: at thousands
+    # of lessons their template loops were a third of the lesson pages' cost.
+
+    def knowledge_check(self, lesson: Lesson) -> Markup:
+        """The lesson's knowledge check as the form ``portal.js`` brings to life."""
+        t, h = self.t, html_text
+        check = lesson.data.check
+        assert check is not None, "only for a lesson with a check"
+        total = len(check.questions)
+        pass_mark = check.pass_mark or total
+        parts = [
+            f'<section class="portal-check" data-portal-check data-lesson-id="{h(lesson.id)}" '
+            f'data-pass-mark="{pass_mark}" aria-labelledby="check-title">',
+            f'<h2 id="check-title">{h(t("check_title"))}</h2>',
+            f"<p data-portal-reveal hidden>{h(t('check_intro'))} "
+            f"{h(t('check_pass_mark', n=pass_mark, total=total))}</p>",
+        ]
+        for number, question in enumerate(check.questions, start=1):
+            parts.append(f'<fieldset class="portal-question" data-correct="{question.options.index(question.answer)}">')
+            parts.append(f"<legend>{number}. {h(question.question)}</legend>")
+            parts.append('<ol class="portal-options">')
+            parts.extend(
+                f'<li><label><input type="radio" name="q{number}" value="{index}"> '
+                f"<span>{h(option)}</span></label></li>"
+                for index, option in enumerate(question.options)
+            )
+            parts.append("</ol>")
+            parts.append(f'<p class="portal-explanation" hidden>{h(question.explanation)}</p>')
+            parts.append("</fieldset>")
+        parts.append("</section>")
+        return Markup("\n".join(parts))
+
+    def lesson_paths(self, here: str, steps: list[tuple[Item[Any], int]]) -> Markup:
+        """Each path the lesson is a step of, with its place there and the lessons before and after."""
+        t, h, lessons = self.t, html_text, self.portal.lessons
+        label = h(t("lesson_in_paths"))
+        items = []
+        for path, index in steps:
+            path_steps = path.data.steps
+            item = (
+                f'<li><a href="{h(relative_href(here, self.docs_path("paths", path)))}">{h(path.data.title)}</a>'
+                f" ({index + 1}/{len(path_steps)})"
+            )
+            if index > 0:
+                before = lessons[path_steps[index - 1].lesson]
+                item += (
+                    f' · <a rel="prev" href="{h(relative_href(here, self.docs_path("lessons", before)))}">'
+                    f'← {h(t("lesson_previous"))}: {h(before.data.title)}</a>'
+                )
+            if index + 1 < len(path_steps):
+                after = lessons[path_steps[index + 1].lesson]
+                item += (
+                    f' · <a rel="next" href="{h(relative_href(here, self.docs_path("lessons", after)))}">'
+                    f'{h(t("lesson_next"))}: {h(after.data.title)} →</a>'
+                )
+            items.append(item + "</li>")
+        return Markup(
+            f'<nav class="portal-pathnav" aria-label="{label}">\n<h2 class="portal-pathnav__title">{label}</h2>\n'
+            "<ul>\n" + "\n".join(items) + "\n</ul>\n</nav>"
         )
 
     def path_steps(self, here: str, path: Item[Any]) -> Markup:

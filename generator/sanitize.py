@@ -16,7 +16,7 @@ import struct
 import subprocess
 import sys
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 import nh3
 
@@ -80,14 +80,14 @@ def sanitize_all(pages: list[str]) -> list[str]:
 _LENGTH = struct.Struct("<Q")
 
 
-def _send_message(stream: BinaryIO, data: list[str]) -> None:
+def _send_message(stream: IO[bytes], data: list[str]) -> None:
     payload = marshal.dumps(data)
     stream.write(_LENGTH.pack(len(payload)))
     stream.write(payload)
     stream.flush()
 
 
-def _receive_message(stream: BinaryIO) -> list[str] | None:
+def _receive_message(stream: IO[bytes]) -> list[str] | None:
     head = stream.read(_LENGTH.size)
     if len(head) < _LENGTH.size:
         return None

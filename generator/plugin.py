@@ -113,6 +113,8 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         sanitizer = getattr(self, "_sanitizer", None)
         if sanitizer is not None:
             sanitizer.finish()
+        # overrides/main.html keeps here the navigation shared by pages outside it, by depth.
+        env.globals["portal_nav_cache"] = {}
         return env
 
     # --- MkDocs' warnings about a generated page name the content file it came from ----------

@@ -31,6 +31,7 @@ from markupsafe import Markup
 
 from generator import diagram, learning, markup, posts
 from generator.languages import direction
+from generator.memory import collector_paused
 from generator.model import Item, Lesson, Portal
 from generator.translations import fallback_meta, localize
 from generator.yamlio import load_settings
@@ -473,6 +474,10 @@ class Renderer:
 
     def render(self) -> dict[str, str]:
         """Every page of the portal as ``{docs path: text}`` (Markdown pages, and SVG diagrams)."""
+        with collector_paused():
+            return self._render()
+
+    def _render(self) -> dict[str, str]:
         portal = self.portal
         pages: dict[str, str] = {}
         pages["index.md"] = self.page(

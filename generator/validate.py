@@ -19,6 +19,7 @@ from typing import Any
 from generator import markup
 from generator.errors import Problems
 from generator.load import closest, load_content, report_hazards
+from generator.memory import collector_paused
 from generator.model import Item, Lesson, Portal
 from generator.posts import check_posts
 from generator.render import resolve_source_link
@@ -33,9 +34,10 @@ RESERVED_SLUGS = {"index"}
 
 def validate(root: Path) -> tuple[Portal | None, Problems]:
     """Load ``root/content`` and run every check; the portal is None when it could not be read."""
-    portal, problems = load_content(root)
-    if portal is not None:
-        check_portal(portal, problems)
+    with collector_paused():
+        portal, problems = load_content(root)
+        if portal is not None:
+            check_portal(portal, problems)
     return (portal if portal is not None and portal.config is not None else None), problems
 
 

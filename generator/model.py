@@ -82,6 +82,10 @@ class Portal:
         default_factory=dict, init=False, repr=False, compare=False
     )
     """:meth:`path_origins` of each role, once the portal is read (pages and reports ask often)."""
+    _steps: dict[str, dict[str, tuple[schema.Step, Item[schema.LearningPath], int]]] = dataclasses.field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """:meth:`role_steps` of each role, likewise."""
 
     def roles_by_level(self) -> list[Item[schema.Role]]:
         """Roles from the first rung of the ladder to the top, then by title."""
@@ -136,13 +140,17 @@ class Portal:
         Over the role's effective paths a required step wins over an optional one, then the
         earliest due day; on a tie the first path in :meth:`paths_of_role` order.
         """
+        known = self._steps.get(role.id)
+        if known is not None and self.roles.get(role.id) is role:
+            return dict(known)
         chosen: dict[str, tuple[schema.Step, Item[schema.LearningPath], int]] = {}
         for path in self.paths_of_role(role):
             for index, step in enumerate(path.data.steps):
                 known = chosen.get(step.lesson)
                 if known is None or (step.required, -step.due_day) > (known[0].required, -known[0].due_day):
                     chosen[step.lesson] = (step, path, index)
-        return chosen
+        self._steps[role.id] = chosen
+        return dict(chosen)
 
     def role_lessons(self, role: Item[schema.Role]) -> dict[str, schema.Step]:
         """The lessons a role must take, each with its earliest step over the role's effective paths."""

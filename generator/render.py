@@ -276,10 +276,13 @@ class Renderer:
         def lesson_paths(steps: list[tuple[Item[Any], int]]) -> Markup:
             return self.lesson_paths(docs_path, steps)
 
+        def path_rows(path: Item[Any]) -> Markup:
+            return self.path_rows(docs_path, path)
+
         return self.env.get_template(template).render(
             here=docs_path, link=link, href=href, docs=self.docs_path, roles_matrix=roles_matrix,
             path_steps=path_steps, checklist_rows=checklist_rows, knowledge_check=self.knowledge_check,
-            lesson_paths=lesson_paths, **context,
+            lesson_paths=lesson_paths, path_rows=path_rows, **context,
         )
 
     # The parts of a lesson page below are written in Python, like the matrix: at thousands
@@ -355,6 +358,20 @@ class Renderer:
         if table is None:
             table = self._fragments[key] = Markup(self.fragment("_path_steps.md.j2", here, path=path))
         return table
+
+    def path_rows(self, here: str, path: Item[Any]) -> Markup:
+        """The rows (Markdown) of a path's table of steps: number, lesson, minutes, due day, required."""
+        t, lessons = self.t, self.portal.lessons
+        required = {True: md_text(t("path_required_yes")), False: md_text(t("path_optional"))}
+        rows = []
+        for number, step in enumerate(path.data.steps, start=1):
+            lesson = lessons[step.lesson]
+            rows.append(
+                f"| {number} | [{md_text(lesson.data.title)}]({relative_md(here, self.docs_path('lessons', lesson))}) "
+                f"| {md_text(lesson.data.minutes)} | {md_text(t('path_due_day', n=step.due_day))} "
+                f"| {required[step.required]} |"
+            )
+        return Markup("\n".join(rows))
 
     def checklist_rows(self, here: str, entries: list[Any], first: int = 0) -> Markup:
         """The rows of a printable checklist: one per lesson or refresher of ``entries``.

@@ -83,7 +83,7 @@ def build_portal(
                 plugin = config.plugins[PLUGIN_NAME]
                 assert isinstance(plugin, PortalPlugin)
                 plugin.generated = project.files
-            with _mkdocs_date(build_date):
+            with _mkdocs_date(build_date), _dirty_notice_silenced(dirty):
                 mkdocs_build(config, dirty=dirty)
         except (Abort, MkDocsException) as error:
             raise BuildFailed(f"MkDocs failed for language '{language}': {error}", warnings.messages) from error
@@ -91,6 +91,30 @@ def build_portal(
             logging.getLogger("mkdocs").removeHandler(warnings)
         pages += project.pages
     return pages
+
+
+class _DirtyBuildNotice(logging.Filter):
+    """Drops the warning MkDocs logs on every ``dirty`` build, which strict mode turns into a failure.
+
+    It says that pages other than the rebuilt ones may show stale navigation: the
+    live preview accepts that (see generator.serve), and a full build is always complete.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+@contextmanager
+def _dirty_notice_silenced(dirty: bool) -> Iterator[None]:
+    if not dirty:
+        yield
+        return
+    logger, notice = logging.getLogger("mkdocs.commands.build"), _DirtyBuildNotice()
+    logger.addFilter(notice)
+    try:
+        yield
+    finally:
+        logger.removeFilter(notice)
 
 
 class _WarningRecorder(logging.Handler):

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from generator import languages
+from generator import languages, search
 from generator.errors import ContentError
 from generator.load import CONTENT_DIR
 from generator.model import Portal
@@ -75,16 +75,19 @@ def build_portal(
     for index, language in enumerate(languages_of(portal)):
         target = staging if index == 0 else staging / language
         project = prepare_project(portal, work_dir / language, target, language, write=write_docs or dirty)
+        previous_index = search.read_index(target) if dirty else None
         warnings = _WarningRecorder()
         logging.getLogger("mkdocs").addHandler(warnings)
         try:
             config = load_config(str(project.config_path), strict=True)
+            plugin = config.plugins[PLUGIN_NAME]
+            assert isinstance(plugin, PortalPlugin)
             if not project.written:
-                plugin = config.plugins[PLUGIN_NAME]
-                assert isinstance(plugin, PortalPlugin)
                 plugin.generated = project.files
             with _mkdocs_date(build_date), _dirty_notice_silenced(dirty):
                 mkdocs_build(config, dirty=dirty)
+            if previous_index is not None:
+                search.merge_index(target, previous_index, plugin.page_urls, plugin.rendered_urls)
         except (Abort, MkDocsException) as error:
             raise BuildFailed(f"MkDocs failed for language '{language}': {error}", warnings.messages) from error
         finally:

@@ -84,19 +84,28 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
     generated: dict[str, str | bytes] | None = None
     """The docs of a compiled project when they were not written out (set by `portal build`)."""
 
-    def on_files(self, files: Any, config: Any) -> Any:
-        if not self.generated:
-            return files
-        from mkdocs.structure.files import File, Files
+    page_urls: list[str]
+    """Every page of this build, in build order (what an incremental build needs to complete
+    the search index: see generator.search)."""
+    rendered_urls: set[str]
+    """The pages this build rendered: all of them, or in a ``dirty`` build those whose source changed."""
 
-        docs = [
-            File.generated(config, src_uri, content=self.generated[src_uri])
-            for src_uri in sorted(self.generated, key=walk_order)
-        ]
-        # In the order and with the precedence MkDocs gives files read from a docs folder:
-        # the docs first (in the order of a walk of the folder), then theme files they do not replace.
-        taken = {file.dest_uri for file in docs}
-        return Files(docs + [file for file in files if file.dest_uri not in taken])
+    def on_files(self, files: Any, config: Any) -> Any:
+        if self.generated:
+            from mkdocs.structure.files import File, Files
+
+            docs = [
+                File.generated(config, src_uri, content=self.generated[src_uri])
+                for src_uri in sorted(self.generated, key=walk_order)
+            ]
+            # In the order and with the precedence MkDocs gives files read from a docs folder:
+            # the docs first (in the order of a walk of the folder), then theme files they do not replace.
+            taken = {file.dest_uri for file in docs}
+            files = Files(docs + [file for file in files if file.dest_uri not in taken])
+        # As pages name themselves (Page.url): the home page is '' where its file says './'.
+        self.page_urls = ["" if file.url in (".", "./") else file.url for file in files.documentation_pages()]
+        self.rendered_urls = set()
+        return files
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         for folder in getattr(self, "_content_dirs", []):
@@ -105,6 +114,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         return server
 
     def on_page_content(self, html: str, page: Any, **kwargs: Any) -> str:
+        self.rendered_urls.add(page.url)
         sanitizer = getattr(self, "_sanitizer", None)
         return sanitizer.add(page, html) if sanitizer is not None else sanitize(html)
 

@@ -6,11 +6,14 @@ error is left out of the portal so that later checks do not trip over it.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import functools
 import os
 import re
 import types
 import typing
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -18,11 +21,12 @@ import pydantic
 from pydantic import BaseModel
 
 from generator import markup, schema
-from generator.errors import Problems
+from generator.errors import Problem, Problems
 from generator.model import Item, Lesson, Portal, fingerprint, page_slug
 from generator.yamlio import Document, YamlProblem, decode, parse, problem_from, split_front_matter
 
 M = TypeVar("M", bound=BaseModel)
+R = TypeVar("R")
 
 CONTENT_DIR = "content"
 TRANSLATABLE_KINDS = ("roles", "paths", "playbooks", "lessons")
@@ -49,14 +53,17 @@ def _symlinks(folder: Path) -> list[Path]:
     return found
 
 
-def read_text(path: Path, root: Path, problems: Problems) -> str | None:
-    """A content file's text, or ``None`` after recording why it cannot be read."""
+def read_text(path: Path, root: Path, problems: Problems, raw: bytes | None = None) -> str | None:
+    """A content file's text, or ``None`` after recording why it cannot be read.
+
+    ``raw``: the file's bytes, already read (by :class:`ContentCache`); they are decoded as they are.
+    """
     rel = relative(path, root)
-    if path.is_symlink():
+    if raw is None and path.is_symlink():
         problems.add(rel, 0, 0, "symbolic links are not allowed in content/", hint="copy the file in instead")
         return None
     try:
-        return decode(path.read_bytes())
+        return decode(path.read_bytes() if raw is None else raw)
     except YamlProblem as exc:
         problems.extend([problem_from(exc, rel)])
     except OSError as exc:
@@ -64,8 +71,8 @@ def read_text(path: Path, root: Path, problems: Problems) -> str | None:
     return None
 
 
-def read_yaml(path: Path, root: Path, problems: Problems) -> Document | None:
-    text = read_text(path, root, problems)
+def read_yaml(path: Path, root: Path, problems: Problems, raw: bytes | None = None) -> Document | None:
+    text = read_text(path, root, problems, raw)
     if text is None:
         return None
     try:
@@ -227,12 +234,62 @@ SUFFIX_SLIPS = {".yaml": ".yml", ".YML": ".yml", ".YAML": ".yml", ".MD": ".md", 
 """Suffixes an editor may write by mistake: the file would be silently left out, so they are errors."""
 
 
-def load_content(root: Path) -> tuple[Portal | None, Problems]:
+class ContentCache:
+    """What reading each content file gave, kept by a process that reads ``content/`` again and again.
+
+    ``portal serve`` reads the content on every save; given a cache, :func:`load_content`
+    parses and checks again only the files whose bytes changed. An entry (the item, or
+    None, and the problems the file reported) is reused only while the file holds the
+    same bytes and the other inputs of that result are the very same objects (a
+    translation's source item), so a run with the cache gives exactly what a fresh run
+    gives. Checks across files always run on the whole portal.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[Path, tuple[bytes, tuple[object, ...], Any, list[Problem]]] = {}
+        self._seen: set[Path] = set()
+
+    def read(
+        self, path: Path, problems: Problems, load: Callable[[Problems, bytes | None], R], *depends: object
+    ) -> R:
+        """``load(problems, raw)`` for the file at ``path``, or what it gave before for the same bytes.
+
+        ``load`` must parse ``raw`` (the file's bytes, None when they could not be read)
+        rather than read the file again, and depend on nothing but them and ``depends``.
+        """
+        self._seen.add(path)
+        raw: bytes | None = None
+        if not path.is_symlink():  # a link is reported by the loader, never cached
+            with contextlib.suppress(OSError):
+                raw = path.read_bytes()
+        entry = self._entries.get(path)
+        if (raw is not None and entry is not None and entry[0] == raw and len(entry[1]) == len(depends)
+                and all(a is b for a, b in zip(entry[1], depends, strict=True))):
+            problems.extend(entry[3])
+            return typing.cast(R, entry[2])
+        own = Problems()
+        result = load(own, raw)
+        problems.extend(own.items)
+        if raw is None:
+            self._entries.pop(path, None)
+        else:
+            self._entries[path] = (raw, depends, result, list(own.items))
+        return result
+
+    def forget_unseen(self) -> None:
+        """Drop the files not read since the last call (deleted, renamed or no longer read)."""
+        for path in self._entries.keys() - self._seen:
+            del self._entries[path]
+        self._seen = set()
+
+
+def load_content(root: Path, cache: ContentCache | None = None) -> tuple[Portal | None, Problems]:
     """Like :func:`load_portal`, but keeps what could be read even when ``portal.yml`` could not.
 
     The cross-file checks then still run, so one run reports every mistake;
     the returned portal's ``config`` is None in that case and it must not be
-    rendered. None only when there is no ``content/`` folder.
+    rendered. None only when there is no ``content/`` folder. With ``cache``,
+    files unchanged since its last run are not parsed again (see :class:`ContentCache`).
     """
     problems = Problems()
     content = root / CONTENT_DIR
@@ -250,9 +307,16 @@ def load_content(root: Path) -> tuple[Portal | None, Problems]:
         problems.add(relative(config_path, root), 0, 0, "missing: every portal needs content/portal.yml")
     elif not config_path.is_symlink():
         files += 1
-        config_doc = read_yaml(config_path, root, problems)
-        if config_doc is not None:
-            config = check_shape(schema.PortalConfig, config_doc, relative(config_path, root), problems)
+
+        def read_config(found: Problems, raw: bytes | None) -> tuple[Document | None, schema.PortalConfig | None]:
+            doc = read_yaml(config_path, root, found, raw)
+            if doc is None:
+                return None, None
+            return doc, check_shape(schema.PortalConfig, doc, relative(config_path, root), found)
+
+        config_doc, config = (
+            cache.read(config_path, problems, read_config) if cache is not None else read_config(problems, None)
+        )
     portal = Portal(root, config, config_doc)  # type: ignore[arg-type]
     found: dict[str, dict[str, Any]] = {kind: {} for kind in SUFFIXES}
     # Files named <id>.<language>.<ext> (and portal.<language>.yml) are translations, read last.
@@ -290,7 +354,10 @@ def load_content(root: Path) -> tuple[Portal | None, Problems]:
             if "." in path.stem and kind in TRANSLATABLE_KINDS:
                 translated.append((kind, path))
                 continue
-            item = _load_item(kind, path, root, problems)
+            if cache is not None and kind != "playbooks":  # a playbook's kind may name a template in overrides/
+                item = cache.read(path, problems, functools.partial(_load_item, kind, path, root))
+            else:
+                item = _load_item(kind, path, root, problems)
             if item is not None:
                 found[kind][item.id] = item
             else:
@@ -302,7 +369,9 @@ def load_content(root: Path) -> tuple[Portal | None, Problems]:
     from generator.translations import load_translations  # local: it reads sources through this module
 
     if portal.config is not None:  # which languages exist is a setting of portal.yml
-        load_translations(portal, translated, problems)
+        load_translations(portal, translated, problems, cache)
+    if cache is not None:
+        cache.forget_unseen()
     return portal, problems
 
 
@@ -327,12 +396,12 @@ def _check_top_level(content: Path, root: Path, problems: Problems) -> None:
             )
 
 
-def _load_item(kind: str, path: Path, root: Path, problems: Problems) -> Item[Any] | None:
+def _load_item(kind: str, path: Path, root: Path, problems: Problems, raw: bytes | None = None) -> Item[Any] | None:
     rel = relative(path, root)
     item_id = path.stem
     if kind == "lessons":
-        return _load_lesson(path, root, problems)
-    doc = read_yaml(path, root, problems)
+        return _load_lesson(path, root, problems, raw)
+    doc = read_yaml(path, root, problems, raw)
     if doc is None:
         return None
     if kind == "roles":
@@ -391,9 +460,9 @@ def report_hazards(problems: Problems, rel: str, body: str, body_line: int) -> N
                      hint="lessons are Markdown; ask a developer for an approved component")
 
 
-def _load_lesson(path: Path, root: Path, problems: Problems) -> Lesson | None:
+def _load_lesson(path: Path, root: Path, problems: Problems, raw: bytes | None = None) -> Lesson | None:
     rel = relative(path, root)
-    text = read_text(path, root, problems)
+    text = read_text(path, root, problems, raw)
     if text is None:
         return None
     try:

@@ -2,11 +2,13 @@
 
 Content is checked before anything is written, so a broken edit prints its
 located errors and the last good site stays served. After the first full
-build, rebuilds are incremental: the generator rewrites only the pages whose
-text changed and MkDocs rebuilds only those (``dirty``), which keeps an edit
-to one lesson visible within seconds even with thousands of lessons. A page
-that merely shows a changed title elsewhere (navigation, lists) may lag until
-the next full build; `portal build` is always complete.
+build, rebuilds are incremental: only the content files whose bytes changed
+are parsed again (the checks across files still run on everything), the
+generator rewrites only the pages whose text changed, MkDocs rebuilds only
+those (``dirty``), and the search index keeps every other page's entries.
+That keeps an edit to one lesson visible within seconds even with thousands
+of lessons. A page that merely shows a changed title elsewhere (navigation,
+lists) may lag until the next full build; `portal build` is always complete.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 import click
 
 from generator.build import BuildFailed, build_portal
+from generator.load import ContentCache
 from generator.validate import validate
 
 
@@ -31,10 +34,11 @@ def serve(root: Path, host: str, port: int) -> None:
     site_dir.mkdir()
     work_dir = root / GENERATED_DIR / "serve"
     state = {"complete": False}
+    cache = ContentCache()  # files unchanged since the last save are not parsed again
 
     def rebuild() -> None:
         started = time.perf_counter()
-        portal, problems = validate(root)
+        portal, problems = validate(root, cache)
         if portal is None or problems.errors:
             report(root, problems.items, portal.files if portal else 0)
             click.echo("Not rebuilt: fix the errors above. Still serving the last good site.", err=True)

@@ -19,6 +19,7 @@ a translator has brought the file up to date.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import re
 import types
@@ -33,6 +34,9 @@ from generator.errors import Problems
 from generator.languages import ISO_639_1, codes, direction, name_of
 from generator.model import Item, Lesson, Portal
 from generator.yamlio import Document, YamlProblem, decode, load_settings, parse, problem_from, split_front_matter
+
+if typing.TYPE_CHECKING:
+    from generator.load import ContentCache
 
 FINGERPRINT_KEY = "source_fingerprint"
 _FINGERPRINT = re.compile(r"[0-9a-f]{12}\Z")
@@ -95,11 +99,14 @@ def translation_path(source: str, language: str) -> str:
 # --- reading ---------------------------------------------------------------------------------
 
 
-def load_translations(portal: Portal, files: list[tuple[str, Path]], problems: Problems) -> None:
+def load_translations(
+    portal: Portal, files: list[tuple[str, Path]], problems: Problems, cache: ContentCache | None = None
+) -> None:
     """Read and check every translation file; the good ones go to ``portal.translations``.
 
     ``files`` are ``(kind, path)`` pairs the loader set aside because their names carry a
-    language (``kind`` is ``portal`` for ``content/portal.<lang>.yml``).
+    language (``kind`` is ``portal`` for ``content/portal.<lang>.yml``). With ``cache``, a
+    file is checked again only when its bytes or its source changed.
     """
     from generator.load import relative
 
@@ -124,7 +131,10 @@ def load_translations(portal: Portal, files: list[tuple[str, Path]], problems: P
                                  hint="a translation keeps its source's file name, with the language before "
                                  "the extension")
                 continue  # the source has errors of its own, already reported
-        translation = _load_one(portal, kind, item_id, item, path, rel, source_path, source_rel, language, problems)
+        load = functools.partial(_load_one, portal, kind, item_id, item, path, rel, source_path, source_rel, language)
+        # The result depends on the source as read in this run: its item, or for portal.yml its document.
+        source = item if item is not None else portal.config_doc
+        translation = cache.read(path, problems, load, source) if cache is not None else load(problems, None)
         if translation is not None:
             portal.translations.setdefault(language, {})[(kind, item_id)] = translation
 
@@ -156,11 +166,11 @@ def _language_is_usable(portal: Portal, language: str, declared: list[str], rel:
 
 def _load_one(
     portal: Portal, kind: str, item_id: str, item: Any, path: Path, rel: str,
-    source_path: Path, source_rel: str, language: str, problems: Problems,
+    source_path: Path, source_rel: str, language: str, problems: Problems, raw: bytes | None = None,
 ) -> Translation | None:
     from generator.load import check_shape, read_text
 
-    text = read_text(path, portal.root, problems)
+    text = read_text(path, portal.root, problems, raw)
     if text is None:
         return None
     try:

@@ -18,7 +18,7 @@ from typing import Any
 
 from generator import markup
 from generator.errors import Problems
-from generator.load import closest, load_content, report_hazards
+from generator.load import ContentCache, closest, load_content, report_hazards
 from generator.memory import collector_paused
 from generator.model import Item, Lesson, Portal
 from generator.posts import check_posts
@@ -32,10 +32,13 @@ RESERVED_SLUGS = {"index"}
 """Page names the portal generates in every folder (the folder's list page)."""
 
 
-def validate(root: Path) -> tuple[Portal | None, Problems]:
-    """Load ``root/content`` and run every check; the portal is None when it could not be read."""
+def validate(root: Path, cache: ContentCache | None = None) -> tuple[Portal | None, Problems]:
+    """Load ``root/content`` and run every check; the portal is None when it could not be read.
+
+    ``cache`` (for a process that validates again after each edit) spares parsing unchanged files.
+    """
     with collector_paused():
-        portal, problems = load_content(root)
+        portal, problems = load_content(root, cache)
         if portal is not None:
             check_portal(portal, problems)
     return (portal if portal is not None and portal.config is not None else None), problems

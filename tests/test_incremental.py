@@ -77,3 +77,28 @@ def test_an_incremental_rebuild_succeeds_and_renders_only_the_changed_pages(samp
 
     assert "kingfisherblue" in edited.read_text("utf-8")
     assert other.stat().st_mtime_ns == stamp, "an unchanged page was rendered again"
+
+
+def test_compiled_theme_templates_are_reused_until_their_source_changes(tmp_path, monkeypatch):
+    import jinja2
+
+    from generator.plugin import _CompiledTemplates
+
+    compiled, compiles = _CompiledTemplates(), []
+    compile_source = jinja2.Environment.compile
+
+    def counted(env: jinja2.Environment, *args, **kwargs):
+        compiles.append(args[1] if len(args) > 1 else None)
+        return compile_source(env, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    template = tmp_path / "page.j2"
+
+    def render() -> str:
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path)), bytecode_cache=compiled)
+        return env.get_template("page.j2").render(name="world")
+
+    template.write_text("Hello {{ name }}", "utf-8")
+    assert (render(), render(), len(compiles)) == ("Hello world", "Hello world", 1)  # a new environment each time
+    template.write_text("Goodbye {{ name }}", "utf-8")
+    assert (render(), len(compiles)) == ("Goodbye world", 2)

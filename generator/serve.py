@@ -54,6 +54,10 @@ def serve(root: Path, host: str, port: int) -> None:
 
     rebuild()
     server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(site_dir))
+    # MkDocs waits this long after a change for more changes before building. Its watcher
+    # polls every 0.5 s and reports all the changes it found at once, so the wait only
+    # delays every rebuild.
+    server.build_delay = 0.0
     for watched in (root / "content", root / "overrides", root / "mkdocs.yml"):
         if watched.exists():
             server.watch(str(watched))

@@ -33,23 +33,27 @@ def serve(root: Path, host: str, port: int) -> None:
     site_dir = Path(tempfile.mkdtemp(prefix="portal-serve-")) / "site"
     site_dir.mkdir()
     work_dir = root / GENERATED_DIR / "serve"
-    state = {"complete": False}
+    state: dict[str, object] = {"complete": False, "theme": None}
     cache = ContentCache()  # files unchanged since the last save are not parsed again
 
     def rebuild() -> None:
         started = time.perf_counter()
+        # An incremental build renders only pages whose text changed: a change to the theme's
+        # templates (overrides/) or settings (mkdocs.yml) would reach no page at all.
+        theme = _theme_stamp(root)
+        full = not state["complete"] or theme != state["theme"]
         portal, problems = validate(root, cache)
         if portal is None or problems.errors:
             report(root, problems.items, portal.files if portal else 0)
             click.echo("Not rebuilt: fix the errors above. Still serving the last good site.", err=True)
             return
         try:
-            pages = build_portal(portal, site_dir, work_dir, dirty=state["complete"])
+            pages = build_portal(portal, site_dir, work_dir, dirty=not full)
         except BuildFailed as error:
             state["complete"] = False  # the next build starts from scratch
             click.echo(f"{error}\nFix it and save again.", err=True)
             return
-        state["complete"] = True
+        state["complete"], state["theme"] = True, theme
         click.echo(f"Rebuilt {pages} pages in {time.perf_counter() - started:.1f} s", err=True)
 
     rebuild()
@@ -68,3 +72,20 @@ def serve(root: Path, host: str, port: int) -> None:
         pass
     finally:
         server.shutdown()
+
+
+def _theme_stamp(root: Path) -> list[tuple[str, int, int]]:
+    """Name, modification time and size of mkdocs.yml and of every file in overrides/."""
+    files = [root / "mkdocs.yml"]
+    overrides = root / "overrides"
+    if overrides.is_dir():
+        files += sorted(overrides.rglob("*"))
+    stamp = []
+    for path in files:
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        if not path.is_dir():
+            stamp.append((path.as_posix(), info.st_mtime_ns, info.st_size))
+    return stamp

@@ -65,3 +65,29 @@ def test_serve_refreshes_on_edit_and_keeps_the_last_good_site_on_a_broken_one(sa
         if proc.poll() is None:
             proc.kill()
         log.close()
+
+
+def test_serve_shows_a_change_to_the_theme_overrides_on_every_page(sample, tmp_path):
+    port = _free_port()
+    log = (tmp_path / "serve.log").open("w+")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "--root", str(sample), "serve", "--port", str(port)],
+        stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}/lessons/closing-the-loop/"
+    template = sample / "overrides/main.html"
+    try:
+        assert _wait_for(lambda: _get(url) is not None), "serve never came up"
+        time.sleep(1)
+        # No page's text changes: an incremental build would render none of them.
+        template.write_text(template.read_text().replace(
+            "{% block content %}", '{% block content %}<p class="portal-marker">overridemarker</p>', 1
+        ))
+        assert _wait_for(lambda: "overridemarker" in (_get(url) or "")), "the theme change was not served"
+    finally:
+        proc.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(10)
+        if proc.poll() is None:
+            proc.kill()
+        log.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import socket
 import subprocess
 import sys
@@ -52,6 +53,9 @@ def test_serve_refreshes_on_edit_and_keeps_the_last_good_site_on_a_broken_one(sa
         time.sleep(1)
         lesson.write_text(original + "\nA sentence with the word kingfisherblue.\n")
         assert _wait_for(lambda: "kingfisherblue" in (_get(url) or "")), "the edit was not served"
+        index = json.loads(_get(f"http://127.0.0.1:{port}/search/search_index.json") or "{}")
+        pages = {entry["location"].partition("#")[0] for entry in index.get("docs", [])}
+        assert "lessons/answering-fast/" in pages and "lessons/closing-the-loop/" in pages, "search lost pages"
 
         lesson.write_text(original.replace("minutes:", "minutes: lots\nminutes_typo:", 1))
         assert _wait_for(lambda: "content/lessons/answering-fast.md:" in (tmp_path / "serve.log").read_text())

@@ -208,6 +208,8 @@ def bench_scale(work: Path, lessons: int, roles: int, seed: int, *, serve: bool,
         runs["build"].append(build)
         runs["floor"].append(Run(floor_seconds, floor_peak, ""))
         overheads.append((build.seconds - floor_seconds) / floor_seconds)
+        print(f"  {lessons} lessons, round {len(overheads)}: build {build.seconds:.2f} s, "
+              f"floor {floor_seconds:.2f} s, overhead {overheads[-1]:.1%}", flush=True)
     figures: dict[str, float] = {}
     for name, taken in runs.items():
         figures[f"{name}_s"] = statistics.median(r.seconds for r in taken)

@@ -140,9 +140,9 @@ class Portal:
         Over the role's effective paths a required step wins over an optional one, then the
         earliest due day; on a tie the first path in :meth:`paths_of_role` order.
         """
-        known = self._steps.get(role.id)
-        if known is not None and self.roles.get(role.id) is role:
-            return dict(known)
+        kept = self._steps.get(role.id)
+        if kept is not None and self.roles.get(role.id) is role:
+            return dict(kept)
         chosen: dict[str, tuple[schema.Step, Item[schema.LearningPath], int]] = {}
         for path in self.paths_of_role(role):
             for index, step in enumerate(path.data.steps):

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from types import CodeType
 from typing import Any
 
-import jinja2
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -32,30 +30,10 @@ def walk_order(src_uri: str) -> tuple[tuple[int, Any], ...]:
     return (*((1, folder) for folder in folders), (0, (stem not in ("index", "README"), name)))
 
 
-class _CompiledTemplates(jinja2.BytecodeCache):
-    """The theme's compiled Jinja templates, kept in memory for the life of the process.
-
-    MkDocs makes a new theme environment for every build (each language of
-    ``portal build``, each save in ``portal serve``) and would compile the same
-    templates again: about 0.13 s each time. Jinja compares each entry with the
-    template's current source, so an edited override is compiled again.
-    """
-
-    def __init__(self) -> None:
-        self._compiled: dict[str, tuple[str | None, CodeType]] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        found = self._compiled.get(bucket.key)
-        if found is not None and found[0] == bucket.checksum:
-            bucket.code = found[1]
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if bucket.code is not None:
-            self._compiled[bucket.key] = (bucket.checksum, bucket.code)
-
-
-_THEME_TEMPLATES = _CompiledTemplates()
-"""Shared by the theme environments of every build in this process (all made with MkDocs' settings)."""
+_THEME_TEMPLATES: dict[str, bytes] = {}
+"""The theme's templates compiled in this process. MkDocs makes a new theme environment for
+every build (each language of ``portal build``, each save in ``portal serve``) and would
+compile the same templates again: about 0.13 s each time."""
 
 
 class PortalPluginConfig(Config):
@@ -153,7 +131,9 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             sanitizer.finish()
         # overrides/main.html keeps here the navigation shared by pages outside it, by depth.
         env.globals["portal_nav_cache"] = {}
-        env.bytecode_cache = _THEME_TEMPLATES  # the theme's templates are loaded after this event
+        from generator.render import CompiledTemplates
+
+        env.bytecode_cache = CompiledTemplates(_THEME_TEMPLATES)  # templates are loaded after this event
         return env
 
     # --- MkDocs' warnings about a generated page name the content file it came from ----------

@@ -144,46 +144,47 @@ class Messages:
 _TEMPLATE_SETTINGS: dict[str, Any] = {
     "autoescape": False, "keep_trailing_newline": True, "trim_blocks": True, "lstrip_blocks": True,
 }
-_COMPILED: dict[str, bytes] = {}
-"""Compiled templates of this process, shared by every renderer (one per language, and one per
-rebuild in ``portal serve``)."""
+_PAGE_TEMPLATES: dict[str, bytes] = {}
+"""The page templates compiled in this process, shared by every renderer (one per language, and
+one per rebuild in ``portal serve``)."""
 _KEPT: set[tuple[Path, str]] = set()
 """(cache folder, template key) already on disk."""
 
 
-class _CompiledTemplates(jinja2.BytecodeCache):
-    """Jinja's compiled templates, kept for the process and in ``.portal/cache/`` between runs.
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Jinja's compiled templates, kept in ``compiled`` for the process and, with a
+    ``folder``, on disk between runs.
 
-    Compiling the templates was a tenth of the generator's time in every process and for
-    every language. Jinja checks each entry against the template's source (and its own and
-    Python's version); the folder name also changes with the environment's settings, which
-    shape the compiled code.
+    Jinja checks each entry against the template's source (and its own and Python's
+    version), so an edited template is compiled again. Entries are not keyed by the
+    environment's settings, which shape the compiled code: give each kind of environment
+    its own ``compiled`` and ``folder``.
     """
 
-    def __init__(self, root: Path) -> None:
-        settings = json.dumps([jinja2.__version__, sorted(_TEMPLATE_SETTINGS.items())])
-        digest = hashlib.sha256(settings.encode()).hexdigest()[:12]
-        self.folder = root / ".portal" / "cache" / f"templates-{digest}"  # .portal: project.GENERATED_DIR
+    def __init__(self, compiled: dict[str, bytes], folder: Path | None = None) -> None:
+        self.compiled, self.folder = compiled, folder
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        data = _COMPILED.get(bucket.key)
+        data = self.compiled.get(bucket.key)
         if data is not None:
-            self._keep(bucket.key, data)  # compiled for another repository in this process
-        else:
+            self._keep(bucket.key, data)  # perhaps compiled for another repository of this process
+        elif self.folder is not None:
             try:
                 data = (self.folder / bucket.key).read_bytes()
             except OSError:
                 return
             _KEPT.add((self.folder, bucket.key))
-        bucket.bytecode_from_string(data)
+        if data is not None:
+            bucket.bytecode_from_string(data)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        data = _COMPILED[bucket.key] = bucket.bytecode_to_string()
-        _KEPT.discard((self.folder, bucket.key))  # newly compiled: what is on disk is older
-        self._keep(bucket.key, data)
+        data = self.compiled[bucket.key] = bucket.bytecode_to_string()
+        if self.folder is not None:
+            _KEPT.discard((self.folder, bucket.key))  # newly compiled: what is on disk is older
+            self._keep(bucket.key, data)
 
     def _keep(self, key: str, data: bytes) -> None:
-        if (self.folder, key) in _KEPT:
+        if self.folder is None or (self.folder, key) in _KEPT:
             return
         _KEPT.add((self.folder, key))
         try:  # a read-only checkout simply compiles again next time
@@ -193,6 +194,15 @@ class _CompiledTemplates(jinja2.BytecodeCache):
             tmp.replace(self.folder / key)
         except OSError:
             pass
+
+
+def _page_templates_folder(root: Path) -> Path:
+    """Where the page templates compiled for ``root`` are kept: compiling them was a tenth of
+    the generator's time in every process. The name changes with the settings that shape the
+    compiled code."""
+    settings = json.dumps([jinja2.__version__, sorted(_TEMPLATE_SETTINGS.items())])
+    digest = hashlib.sha256(settings.encode()).hexdigest()[:12]
+    return root / ".portal" / "cache" / f"templates-{digest}"  # .portal: project.GENERATED_DIR
 
 
 class Renderer:
@@ -210,7 +220,7 @@ class Renderer:
             loader=jinja2.ChoiceLoader(loaders),
             finalize=_finalize,
             undefined=jinja2.StrictUndefined,
-            bytecode_cache=_CompiledTemplates(portal.root),
+            bytecode_cache=CompiledTemplates(_PAGE_TEMPLATES, _page_templates_folder(portal.root)),
             **_TEMPLATE_SETTINGS,
         )
         self.t = Messages(self.language, [user_dir / "messages"] if user_dir.is_dir() else [])

@@ -82,9 +82,9 @@ def test_an_incremental_rebuild_succeeds_and_renders_only_the_changed_pages(samp
 def test_compiled_theme_templates_are_reused_until_their_source_changes(tmp_path, monkeypatch):
     import jinja2
 
-    from generator.plugin import _CompiledTemplates
+    from generator.render import CompiledTemplates
 
-    compiled, compiles = _CompiledTemplates(), []
+    compiled, compiles = CompiledTemplates({}), []
     compile_source = jinja2.Environment.compile
 
     def counted(env: jinja2.Environment, *args, **kwargs):

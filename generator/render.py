@@ -100,6 +100,11 @@ def _relpath(target: str, start: str) -> str:
     return "/".join([".."] * (len(at) - common) + to[common:]) or "."
 
 
+def _folder_of(docs_path: str) -> tuple[str, bool]:
+    """What relative links from a page depend on: its folder, and whether it is that folder's index."""
+    return posixpath.dirname(docs_path), posixpath.basename(docs_path) == "index.md"
+
+
 @functools.lru_cache(maxsize=65536)
 def relative_href(from_docs: str, to_docs: str, anchor: str = "") -> str:
     """A relative URL from one page to another, for raw HTML (MkDocs does not rewrite those)."""
@@ -363,7 +368,7 @@ class Renderer:
         every page of a folder, and a role page shows the tables of all its paths (at
         thousands of lessons, most of the role pages' cost).
         """
-        key = (path.id, posixpath.dirname(here), posixpath.basename(here) == "index.md")
+        key = (path.id, *_folder_of(here))
         table = self._fragments.get(key)
         if table is None:
             table = self._fragments[key] = Markup(self.fragment("_path_steps.md.j2", here, path=path))
@@ -409,7 +414,7 @@ class Renderer:
 
     def _lesson_link(self, here: str, lesson_id: str) -> str:
         """``<a href>`` to a lesson with its title, from any page of ``here``'s folder."""
-        key = (lesson_id, posixpath.dirname(here), posixpath.basename(here) == "index.md")
+        key = (lesson_id, *_folder_of(here))
         link = self._links.get(key)
         if link is None:
             lesson = self.portal.lessons[lesson_id]

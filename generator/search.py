@@ -10,6 +10,9 @@ from typing import Any
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
+INDEX = Path("search") / "search_index.json"
+"""Where the theme's search plugin writes the index, below a language's site folder."""
+
 
 def stemmer_available(language: str) -> bool:
     """Whether the theme ships lunr's stemmer for ``language`` (the browser loads it from the site)."""
@@ -25,7 +28,7 @@ def set_index_language(site_dir: Path, language: str) -> None:
     MkDocs checks the search plugin's ``lang`` against the stemmers MkDocs itself ships and
     silently uses English for the others, although Material ships more (Greek among them).
     """
-    index = site_dir / "search" / "search_index.json"
+    index = site_dir / INDEX
     if not index.is_file():
         return
     if not stemmer_available(language):
@@ -34,10 +37,6 @@ def set_index_language(site_dir: Path, language: str) -> None:
     data = json.loads(index.read_text("utf-8"))
     data.setdefault("config", {})["lang"] = [language]
     index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")
-
-
-INDEX = Path("search") / "search_index.json"
-"""Where the theme's search plugin writes the index, below a language's site folder."""
 
 
 def read_index(site_dir: Path) -> dict[str, Any] | None:

@@ -38,22 +38,37 @@ def _wait_for(predicate, seconds: float = 120) -> bool:
     return False
 
 
-def test_serve_refreshes_on_edit_and_keeps_the_last_good_site_on_a_broken_one(sample, tmp_path):
+@contextlib.contextmanager
+def _serving(root, log_path):
+    """`portal serve` on ``root`` with its output in ``log_path``: the base URL, once it answers."""
     port = _free_port()
-    log = (tmp_path / "serve.log").open("w+")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "generator", "--root", str(sample), "serve", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}/lessons/answering-fast/"
+    with log_path.open("w+") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "generator", "--root", str(root), "serve", "--port", str(port)],
+            stdout=log, stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}/"
+        try:
+            assert _wait_for(lambda: _get(base) is not None), "serve never came up"
+            time.sleep(1)
+            yield base
+        finally:
+            proc.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(10)
+            if proc.poll() is None:
+                proc.kill()
+
+
+def test_serve_refreshes_on_edit_and_keeps_the_last_good_site_on_a_broken_one(sample, tmp_path):
     lesson = sample / "content/lessons/answering-fast.md"
     original = lesson.read_text()
-    try:
+    with _serving(sample, tmp_path / "serve.log") as base:
+        url = f"{base}lessons/answering-fast/"
         assert _wait_for(lambda: _get(url) is not None), "serve never came up"
-        time.sleep(1)
         lesson.write_text(original + "\nA sentence with the word kingfisherblue.\n")
         assert _wait_for(lambda: "kingfisherblue" in (_get(url) or "")), "the edit was not served"
-        index = json.loads(_get(f"http://127.0.0.1:{port}/search/search_index.json") or "{}")
+        index = json.loads(_get(f"{base}search/search_index.json") or "{}")
         pages = {entry["location"].partition("#")[0] for entry in index.get("docs", [])}
         assert "lessons/answering-fast/" in pages and "lessons/closing-the-loop/" in pages, "search lost pages"
 
@@ -62,36 +77,15 @@ def test_serve_refreshes_on_edit_and_keeps_the_last_good_site_on_a_broken_one(sa
         output = (tmp_path / "serve.log").read_text()
         assert "expected a whole number" in output and "Still serving the last good site" in output
         assert "kingfisherblue" in (_get(url) or ""), "the last good page is no longer served"
-    finally:
-        proc.terminate()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(10)
-        if proc.poll() is None:
-            proc.kill()
-        log.close()
 
 
 def test_serve_shows_a_change_to_the_theme_overrides_on_every_page(sample, tmp_path):
-    port = _free_port()
-    log = (tmp_path / "serve.log").open("w+")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "generator", "--root", str(sample), "serve", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}/lessons/closing-the-loop/"
     template = sample / "overrides/main.html"
-    try:
+    with _serving(sample, tmp_path / "serve.log") as base:
+        url = f"{base}lessons/closing-the-loop/"
         assert _wait_for(lambda: _get(url) is not None), "serve never came up"
-        time.sleep(1)
         # No page's text changes: an incremental build would render none of them.
         template.write_text(template.read_text().replace(
             "{% block content %}", '{% block content %}<p class="portal-marker">overridemarker</p>', 1
         ))
         assert _wait_for(lambda: "overridemarker" in (_get(url) or "")), "the theme change was not served"
-    finally:
-        proc.terminate()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(10)
-        if proc.poll() is None:
-            proc.kill()
-        log.close()

@@ -3,16 +3,29 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup portal test serve validate bench clean
+# Installs take the exact versions and hashes of requirements/*.txt (refresh them with
+# requirements/lock); pyproject.toml keeps the ranges for people who install the package.
+INSTALL = $(BIN)/pip install --quiet --require-hashes --no-deps
 
-## setup: create .venv and install the portal with its test tools
-setup: $(VENV)/.installed
+.PHONY: setup setup-test portal test serve validate bench lock clean
 
-$(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+## setup: create .venv and install the portal at the locked versions
+setup: $(VENV)/.runtime
+
+## setup-test: the same plus the test and development tools
+setup-test: $(VENV)/.test
+
+$(VENV)/.runtime: requirements/runtime.txt pyproject.toml
+	test -x $(BIN)/pip || $(PYTHON) -m venv $(VENV)
+	$(INSTALL) -r requirements/runtime.txt
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
+
+$(VENV)/.test: requirements/test.txt pyproject.toml
+	test -x $(BIN)/pip || $(PYTHON) -m venv $(VENV)
+	$(INSTALL) -r requirements/test.txt
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@ $(VENV)/.runtime
 
 ## portal: set up and build the sample portal into site/
 portal: setup
@@ -27,13 +40,17 @@ serve: setup
 	$(BIN)/portal serve
 
 ## test: set up (Python packages, browser test tools) and run every test
-test: setup
+test: setup-test
 	bash .ci/browser-deps
 	$(BIN)/python -m pytest
 
 ## bench: measure build cost against plain MkDocs (see bench/README.md)
-bench: setup
+bench: setup-test
 	$(BIN)/python bench/run.py
+
+## lock: refresh requirements/*.txt from pyproject.toml's ranges (needs the package index)
+lock:
+	bash requirements/lock
 
 clean:
 	rm -rf site .portal test-output

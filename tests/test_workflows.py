@@ -188,3 +188,40 @@ def test_pre_commit_runs_portal_validate_on_content_changes(runner, repo_root):
     for hook in hooks.values():
         args = hook["entry"].split()[1:]
         assert run_portal(runner, repo_root, *args).exit_code == 0, hook["id"]
+
+
+def test_pull_requests_run_the_whole_test_suite_as_ci_does():
+    workflow = load(PULL_REQUEST)
+    assert "bash .ci/run" in runs(workflow, "test")
+    assert workflow["jobs"]["test"]["container"].startswith("python:3.11"), "the oldest Python the package supports"
+
+
+def test_workflows_install_the_locked_versions():
+    for path in (PULL_REQUEST, PUBLISH):
+        workflow = load(path)
+        for name, job in workflow["jobs"].items():
+            script = runs(workflow, name)
+            if "pip install" in script:
+                assert "--require-hashes --no-deps -r requirements/runtime.txt" in script, f"{path.name}: {name}"
+
+
+def test_lock_files_pin_every_package_with_hashes():
+    """Every line of the lock files names an exact version and its hashes, and the test lock holds all
+    that the runtime lock does at the same versions, so `make portal` and `make test` agree."""
+    pins = {}
+    for name in ("runtime", "test"):
+        text = (REPO / "requirements" / f"{name}.txt").read_text("utf-8")
+        blocks = re.split(r"\n(?=[A-Za-z0-9])", text.split("\n", 7)[-1])
+        found = {}
+        for block in blocks:
+            head = block.split(" ", 1)[0]
+            if "==" not in head:
+                continue
+            package, version = head.split("==")
+            assert "--hash=sha256:" in block, f"{name}.txt: {package} has no hash"
+            found[package] = version
+        pins[name] = found
+    assert pins["runtime"], "no pins read"
+    for package, version in pins["runtime"].items():
+        assert pins["test"].get(package) == version, f"{package}: runtime {version}, test {pins['test'].get(package)}"
+    assert {"mkdocs", "mkdocs-material", "pyyaml", "pytest", "playwright"} <= set(pins["test"])

@@ -123,6 +123,34 @@ def new(root: Path, kind: str, item_id: str) -> None:
     click.echo(f"Wrote {path.relative_to(root).as_posix()}")
 
 
+@main.command()
+@click.argument("target", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--organisation", metavar="NAME", help="Your organisation's name (required without --sample).")
+@click.option("--sample", is_flag=True,
+              help="Start from a copy of this project's sample programme to edit, instead of a small skeleton.")
+@click.option("--language", default="en", show_default=True, metavar="CODE",
+              help="The language the skeleton's content is written in.")
+@click.option("--language-name", default="English", show_default=True, metavar="NAME",
+              help="That language's name in itself, for the language switcher.")
+@click.pass_obj
+def init(root: Path, target: Path, organisation: str | None, sample: bool, language: str,
+         language_name: str) -> None:
+    """Start a new programme in TARGET: a skeleton that validates, or the sample to edit.
+
+    The new folder takes this project's theme settings (mkdocs.yml) and overrides/, none of its
+    history, and a portal.yml whose What changed page starts today.
+    """
+    from generator.init import init_project
+    from generator.schema_export import write_schemas
+
+    made = init_project(root, target, organisation=organisation, sample=sample, language=language,
+                        language_name=language_name)
+    write_schemas(made, made / "content" / "schemas")
+    click.echo(f"Started a new programme in {made}. Next:\n"
+               f"  cd {made} && git init && portal validate && portal build\n"
+               "Edit content/portal.yml first: your contacts, languages and disclosure hashtag.")
+
+
 def _checked_portal(root: Path, *, allow: set[Problem] | None = None):  # type: ignore[no-untyped-def]
     """The validated portal, or exit 1 after printing its errors (those in ``allow`` excepted)."""
     from generator.validate import validate as run_validation

@@ -40,7 +40,7 @@ class History:
 
 
 NONE = History({}, [])
-_cache: dict[tuple[str, str, int, frozenset[str]], History] = {}
+_cache: dict[tuple[str, str, int, frozenset[str], str | None], History] = {}
 
 
 def head_commit(root: Path) -> str | None:
@@ -58,18 +58,24 @@ def history_of(portal: Portal) -> History:
         for item in group.values()
     )
     count = getattr(portal.config, "recent_changes", DEFAULT_COUNT)
-    return load_history(portal.root, sources, count)
+    return load_history(portal.root, sources, count, getattr(portal.config, "changes_since", None))
 
 
-def load_history(root: Path, sources: frozenset[str], count: int) -> History:
+def load_history(root: Path, sources: frozenset[str], count: int, since: str | None = None) -> History:
     head = head_commit(root)
     if head is None:
         return NONE
-    key = (str(root), head, count, sources)
+    key = (str(root), head, count, sources, since)
     if key not in _cache:
         _cache.clear()  # one repository state at a time is all a build or a preview needs
-        _cache[key] = History(last_changed(root, sources), recent_changes(root, count) if count else [])
+        entries = recent_changes(root, count, since) if count else []
+        _cache[key] = History(last_changed(root, sources), entries)
     return _cache[key]
+
+
+def is_date(since: str) -> bool:
+    """``changes_since`` names a day (YYYY-MM-DD) rather than a commit."""
+    return len(since) == 10 and since[4] == "-" and since[7] == "-"
 
 
 def last_changed(root: Path, wanted: frozenset[str] | set[str]) -> dict[str, str]:
@@ -127,10 +133,17 @@ def shallow_commits(root: Path) -> set[str]:
         return set()
 
 
-def recent_changes(root: Path, count: int) -> list[Entry]:
-    """What each of the last ``count`` commits that touched content/ changed, in policy terms."""
+def recent_changes(root: Path, count: int, since: str | None = None) -> list[Entry]:
+    """What each of the last ``count`` commits that touched content/ changed, in policy terms.
+
+    With ``since``, only commits from that day on (a YYYY-MM-DD date, by commit date) or after that
+    commit: a programme that started from another one's content does not show that one's history.
+    """
+    revisions = ["HEAD"]
+    if since and not is_date(since):
+        revisions = [f"{since}..HEAD"]
     try:
-        log = git(root, "log", f"-n{count}", "--no-merges", "--format=%H%x1f%P%x1f%cs%x1f%s%x1e",
+        log = git(root, "log", f"-n{count}", "--no-merges", "--format=%H%x1f%P%x1f%cs%x1f%s%x1e", *revisions,
                   "--", "content", ":(exclude)content/schemas").decode("utf-8", "replace")
     except GitError:
         return []
@@ -142,6 +155,8 @@ def recent_changes(root: Path, count: int) -> list[Entry]:
             if len(fields) != 4:
                 continue
             commit, parents, date, subject = fields
+            if since and is_date(since) and date < since:
+                continue  # commit dates are not always in order (rebases), so look at every one
             if commit in cut:
                 break  # a shallow clone stops here: its parent is not in this copy to compare with
             parent = parents.split()[0] if parents.split() else None

@@ -255,6 +255,11 @@ class PortalConfig(Model):
         default=10,
         description="How many of the latest commits to content/ the What changed page covers; 0 leaves it out.",
     )
+    changes_since: str | None = Field(
+        default=None, pattern=r"^(\d{4}-\d{2}-\d{2}|[0-9a-fA-F]{7,40})$",
+        description="Where the What changed page starts: a date (YYYY-MM-DD; commits from that day on) or a "
+        "commit (the commits after it), e.g. the day your programme left the sample it started from.",
+    )
 
 
 # --- roles ------------------------------------------------------------------------------------

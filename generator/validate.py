@@ -23,6 +23,7 @@ from generator.memory import collector_paused
 from generator.model import Item, Lesson, Portal
 from generator.posts import check_posts
 from generator.render import resolve_source_link
+from generator.revisions import GitError, git
 from generator.schedule import check_schedule
 from generator.yamlio import YamlProblem, decode
 from generator.translations import check_translations
@@ -56,7 +57,26 @@ def check_portal(portal: Portal, problems: Problems) -> None:
         check_posts(portal, problems)
         check_schedule(portal, problems)
         check_translations(portal, problems)
+        _check_changes_since(portal, problems)
     _check_anchors_of_generated_pages(portal, problems, anchored_links)
+
+
+def _check_changes_since(portal: Portal, problems: Problems) -> None:
+    """A commit named by ``changes_since`` must be in this checkout (a date needs no check)."""
+    since = portal.config.changes_since
+    if not since or re.fullmatch(r"\d{4}-\d{2}-\d{2}", since):
+        return
+    try:
+        git(portal.root, "rev-parse", "--verify", "--quiet", "HEAD")
+    except GitError:
+        return  # outside a git checkout there is no What changed page to start
+    try:
+        git(portal.root, "rev-parse", "--verify", "--quiet", f"{since}^{{commit}}")
+    except GitError:
+        line, col = portal.config_doc.value_at(("changes_since",))
+        problems.add("content/portal.yml", line, col, f"changes_since: there is no commit `{since}` in this repository",
+                     hint="name a commit of this repository's history (git log --oneline content/), or a date "
+                     "written YYYY-MM-DD")
 
 
 def _reference(

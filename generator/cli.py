@@ -151,6 +151,106 @@ def init(root: Path, target: Path, organisation: str | None, sample: bool, langu
                "Edit content/portal.yml first: your contacts, languages and disclosure hashtag.")
 
 
+@main.command()
+@click.option("--roster", "roster_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="CSV of people: email, name, role, start_date[, language, manager, account]. Keep it out of content/.")
+@click.option("--lrs", "lrs_url", metavar="URL", help="The LRS's xAPI base URL (the folder holding `statements`).")
+@click.option("--statements", "statements_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="A statements export instead of an LRS: a JSON array, or one statement per line.")
+@click.option("--credential-env", default="PORTAL_LRS_CREDENTIAL", show_default=True, metavar="NAME",
+              help="Environment variable holding the LRS credential as key:secret.")
+@click.option("--netrc", "netrc_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="A netrc-style file with the LRS credential (machine HOST login KEY password SECRET).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "html"]), default="table",
+              show_default=True)
+@click.option("--overdue", is_flag=True, help="List only the lessons past their due date, and who has them.")
+@click.option("--check", is_flag=True, help="Exit 1 when anyone has an overdue lesson (for a scheduled job).")
+@click.option("--points", is_flag=True, help="Add each person's points by the rewards playbook's rules, as a ledger.")
+@click.option("--skip-bad", is_flag=True, help="Skip malformed statements (counted) instead of stopping.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+              help="The day to judge due dates by (default: today).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report to this file (only once it is complete) instead of standard output.")
+@click.pass_obj
+def progress(root: Path, roster_file: Path, lrs_url: str | None, statements_file: Path | None, credential_env: str,
+             netrc_file: Path | None, fmt: str, overdue: bool, check: bool, points: bool, skip_bad: bool,
+             today, output: Path | None) -> None:  # type: ignore[no-untyped-def]
+    """Who learned what, from the learning records: done, due, overdue or to review, per person, role and manager."""
+    import datetime as dt
+    import os
+    import urllib.parse
+
+    from generator import progress as progress_model
+    from generator import progress_output
+    from generator.roster import load_roster
+    from generator.statements import BadStatement, LrsError, credential_from, read_file, read_lrs
+
+    if (lrs_url is None) == (statements_file is None):
+        raise click.UsageError("give either --lrs URL or --statements FILE")
+    portal = _checked_portal(root)
+    if not portal.config.site_url:
+        raise click.ClickException("content/portal.yml has no site_url: statements name activities by it")
+    people, problems = load_roster(roster_file, portal, str(roster_file))
+    if problems.errors:
+        report(Path.cwd(), problems.items, 1)
+        raise ContentProblems(f"fix the {len(problems.errors)} roster error(s) above first")
+    records = progress_model.Records(portal)
+    counts = {"read": 0, "ignored": 0, "skipped": 0}
+    bad: list[BadStatement] = []
+    try:
+        if statements_file is not None:
+            for item in read_file(statements_file):
+                if isinstance(item, BadStatement):
+                    bad.append(item)
+                else:
+                    records.add(item)
+        else:
+            assert lrs_url is not None
+            host = urllib.parse.urlsplit(lrs_url).hostname or ""
+            for statement in read_lrs(lrs_url, credential_from(credential_env, netrc_file, host)):
+                if isinstance(statement, dict) and all(isinstance(statement.get(k), dict)
+                                                       for k in ("actor", "verb", "object")):
+                    records.add(statement)
+                else:
+                    counts["skipped"] += 1
+    except LrsError as error:
+        raise click.ClickException(str(error)) from error
+    except OSError as error:
+        raise click.ClickException(f"{statements_file}: {error.strerror}") from error
+    if bad and not skip_bad:
+        for item in bad[:50]:
+            click.echo(f"{statements_file}:{item.line}:{item.col}: {item.message}", err=True)
+        more = f" (the first 50 shown)" if len(bad) > 50 else ""
+        raise click.ClickException(f"{len(bad)} malformed statement(s){more}; fix the export, or give --skip-bad "
+                                   "to count them and report on the rest")
+    counts["skipped"] += len(bad)
+    counts["read"] = records.counted
+    counts["ignored"] = records.ignored
+    day = today.date() if today else dt.date.today()
+    reports = progress_model.build_report(portal, records, people, day)
+    anyone_overdue = any(row.status == "overdue" and row.required for r in reports for row in r.lessons)
+    if overdue:
+        reports = progress_output.only_overdue(reports)
+    ledgers = {p.email: progress_model.ledger(portal, records, p) for p in people} if points else None
+    if fmt == "csv":
+        text = progress_output.to_csv(reports, ledgers)
+    elif fmt == "json":
+        text = progress_output.to_json(reports, day, counts, ledgers)
+    elif fmt == "html":
+        text = progress_output.to_html(reports, day, counts, portal.config.organisation, ledgers)
+    else:
+        text = progress_output.to_table(reports, day, counts, ledgers)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        partial = output.with_name(f".{output.name}.partial")
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, output)
+        click.echo(f"Wrote {output}", err=True)
+    if check and anyone_overdue:
+        raise SystemExit(1)
+
+
 def _checked_portal(root: Path, *, allow: set[Problem] | None = None):  # type: ignore[no-untyped-def]
     """The validated portal, or exit 1 after printing its errors (those in ``allow`` excepted)."""
     from generator.validate import validate as run_validation

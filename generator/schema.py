@@ -209,6 +209,44 @@ class Language(Model):
     )
 
 
+class LearningRecords(Model):
+    """Where the site sends xAPI learning records, and how it knows who the learner is."""
+
+    endpoint: str = Field(
+        pattern=r"^(/[^\s?#]*|https?://[^\s/?#]+(/[^\s?#]*)?)$", max_length=300,
+        description="The LRS's xAPI base (the folder that holds `statements`): a path on the portal's own "
+        "host such as /xapi/ (recommended: the web server forwards it to the LRS and adds the credential), "
+        "or the LRS's https:// address.",
+    )
+    auth: Literal["proxy", "basic"] = Field(
+        default="proxy",
+        description="proxy: the web server in front of the portal adds the LRS credential (none is in the pages); "
+        "basic: the pages carry a write-only credential read from the environment variable `credential_env` "
+        "when the site is built.",
+    )
+    credential_env: str | None = Field(
+        default=None, pattern=r"^[A-Z_][A-Z0-9_]*$", max_length=100,
+        description="With auth: basic, the environment variable that holds the LRS credential as key:secret.",
+    )
+    identity: Literal["sso", "email"] = Field(
+        default="email",
+        description="sso: the web server tells the page who is signed in (identity_endpoint); "
+        "email: the employee gives their work e-mail once, checked against email_domains.",
+    )
+    identity_endpoint: str = Field(
+        default="/xapi/whoami", pattern=r"^/[^\s?#]*$", max_length=300,
+        description="With identity: sso, a path on the portal's host that answers "
+        '{"account": {"homePage": ..., "name": ...}} for the signed-in employee.',
+    )
+    email_domains: list[Annotated[str, Field(pattern=r"^[a-z0-9-]+(\.[a-z0-9-]+)+$", max_length=200)]] = Field(
+        default_factory=list,
+        description="With identity: email, the domains of work addresses, e.g. [jua-energy.example].",
+    )
+    batch_size: Annotated[Int, Field(ge=1, le=500)] = Field(
+        default=20, description="Statements sent in one request at the most."
+    )
+
+
 class PortalConfig(Model):
     """`content/portal.yml`: the organisation and the portal's settings."""
 
@@ -254,6 +292,11 @@ class PortalConfig(Model):
     recent_changes: Annotated[Int, Field(ge=0, le=100)] = Field(
         default=10,
         description="How many of the latest commits to content/ the What changed page covers; 0 leaves it out.",
+    )
+    learning_records: LearningRecords | None = Field(
+        default=None,
+        description="Switches learning records on: the site sends xAPI statements to the company's own LRS. "
+        "Without it the site sends nothing anywhere.",
     )
     changes_since: str | None = Field(
         default=None, pattern=r"^(\d{4}-\d{2}-\d{2}|[0-9a-fA-F]{7,40})$",
@@ -349,6 +392,17 @@ class Question(Model):
     explanation: Text = Field(description="Why that answer is right; shown after answering.")
 
 
+class Acknowledgement(Model):
+    """A statement employees confirm, recorded with the version they confirmed."""
+
+    text: Text = Field(description='What the employee confirms, e.g. "I have read and will follow the social '
+                       'media policy."')
+    version: Date = Field(
+        description="The date of the version to acknowledge, YYYY-MM-DD. Change it when the text changes "
+        "materially: everyone is asked again, and HR's progress report shows who has not confirmed it yet."
+    )
+
+
 class KnowledgeCheck(Model):
     """Questions that complete a lesson when passed."""
 
@@ -372,6 +426,9 @@ class LessonMeta(Model):
         default_factory=list, description="Ids of the playbooks this lesson teaches."
     )
     check: KnowledgeCheck | None = Field(default=None, description="An optional knowledge check.")
+    acknowledge: Acknowledgement | None = Field(
+        default=None, description="Asks every reader to confirm a policy; recorded when learning records are on."
+    )
 
 
 # --- playbooks --------------------------------------------------------------------------------
@@ -381,6 +438,9 @@ class PlaybookBase(Model):
     title: Title = Field(description="The playbook's title.")
     summary: Text = Field(description="One or two sentences: what this playbook settles.")
     introduction: LongText | None = Field(default=None, description="Markdown shown above the rules.")
+    acknowledge: Acknowledgement | None = Field(
+        default=None, description="Asks every reader to confirm this playbook; recorded when learning records are on."
+    )
 
 
 class Trait(Model):
@@ -464,6 +524,11 @@ class RewardAction(Model):
         default=False,
         description="true when the action is sharing an approved post: the rewards page links it to the share "
         "page and the share page names its points.",
+    )
+    recorded: Literal["completed-path"] | None = Field(
+        default=None,
+        description="completed-path: `portal progress --points` awards this action for every learning path a "
+        "learner completed (from the learning records); share: true actions count recorded shares.",
     )
 
 

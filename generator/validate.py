@@ -27,6 +27,7 @@ from generator.revisions import GitError, git
 from generator.schedule import check_schedule
 from generator.yamlio import YamlProblem, decode
 from generator.translations import check_translations
+from generator.xapi import check_learning_records
 
 _INVISIBLE = {"Cc", "Cf", "Zl", "Zp"}
 RESERVED_SLUGS = {"index"}
@@ -58,6 +59,7 @@ def check_portal(portal: Portal, problems: Problems) -> None:
         check_schedule(portal, problems)
         check_translations(portal, problems)
         _check_changes_since(portal, problems)
+        check_learning_records(portal, problems)
     _check_anchors_of_generated_pages(portal, problems, anchored_links)
 
 

@@ -1,0 +1,194 @@
+"""Reading xAPI statements as a stream: from a file (a JSON array, or one statement per line) or an LRS.
+
+A million statements must not become a million dicts held at once: each is decoded, handed to the
+caller and dropped. Malformed entries are located by line and column; the caller decides whether
+they stop the run or are skipped and counted.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from generator.xapi import XAPI_VERSION
+
+CHUNK = 1 << 20
+_DECODER = json.JSONDecoder()
+_SPACE = " \t\r\n"
+
+
+class BadStatement(Exception):
+    """One entry of a statements file that is not a statement, at its line and column."""
+
+    def __init__(self, line: int, col: int, message: str) -> None:
+        super().__init__(message)
+        self.line, self.col, self.message = line, col, message
+
+
+def _checked(value: Any, line: int, col: int) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise BadStatement(line, col, f"expected a statement (a JSON object), got {type(value).__name__}")
+    for key in ("actor", "verb", "object"):
+        if not isinstance(value.get(key), dict):
+            raise BadStatement(line, col, f"the statement has no `{key}` object")
+    return value
+
+
+def read_file(path: Path) -> Iterator[dict[str, Any] | BadStatement]:
+    """Each statement of ``path`` in order, or a :class:`BadStatement` where an entry is not one."""
+    with path.open("r", encoding="utf-8-sig", newline="") as handle:
+        first = handle.read(CHUNK)
+        stripped = first.lstrip(_SPACE)
+        if stripped.startswith("["):
+            yield from _read_array(handle, first)
+        else:
+            yield from _read_lines(handle, first)
+
+
+def _read_lines(handle: Any, first: str) -> Iterator[dict[str, Any] | BadStatement]:
+    number = 0
+    pending = first
+    while True:
+        lines = pending.split("\n")
+        pending = lines.pop()
+        for line in lines:
+            number += 1
+            yield from _one_line(line, number)
+        more = handle.read(CHUNK)
+        if not more:
+            break
+        pending += more
+    if pending.strip():
+        yield from _one_line(pending, number + 1)
+
+
+def _one_line(line: str, number: int) -> Iterator[dict[str, Any] | BadStatement]:
+    text = line.strip()
+    if not text:
+        return
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        yield BadStatement(number, error.colno + len(line) - len(line.lstrip()), f"not JSON: {error.msg}")
+        return
+    try:
+        yield _checked(value, number, 1)
+    except BadStatement as bad:
+        yield bad
+
+
+def _read_array(handle: Any, buffer: str) -> Iterator[dict[str, Any] | BadStatement]:
+    """Decode ``[ {...}, {...} ]`` an element at a time, keeping only what is not decoded yet."""
+    pos, line, line_start = 0, 1, 0  # line: the line at buffer[pos]; line_start: where it begins in buffer
+
+    def advance(to: int) -> None:
+        nonlocal pos, line, line_start
+        newlines = buffer.count("\n", pos, to)
+        if newlines:
+            line += newlines
+            line_start = buffer.rindex("\n", pos, to) + 1
+        pos = to
+
+    def refill() -> bool:
+        nonlocal buffer, pos, line_start
+        more = handle.read(CHUNK)
+        if not more:
+            return False
+        buffer, line_start, pos = buffer[pos:] + more, line_start - pos, 0
+        return True
+
+    advance(buffer.index("[") + 1)
+    while True:
+        while True:
+            stripped = len(buffer) - len(buffer[pos:].lstrip(_SPACE))
+            if stripped < len(buffer):
+                advance(stripped)
+                break
+            advance(len(buffer))
+            if not refill():
+                yield BadStatement(line, pos - line_start + 1, "the file ends inside the JSON array")
+                return
+        char = buffer[pos]
+        if char == "]":
+            return
+        if char == ",":
+            advance(pos + 1)
+            continue
+        try:
+            value, end = _DECODER.raw_decode(buffer, pos)
+        except json.JSONDecodeError as error:
+            if refill():  # the element may only be cut off by the chunk: read on and try again
+                continue
+            at = line + buffer.count("\n", pos, error.pos)
+            begins = buffer.rfind("\n", 0, error.pos) + 1 if at > line else line_start
+            yield BadStatement(at, error.pos - begins + 1, f"not JSON: {error.msg}")
+            return
+        try:
+            yield _checked(value, line, pos - line_start + 1)
+        except BadStatement as bad:
+            yield bad
+        advance(end)
+
+
+class LrsError(Exception):
+    """The LRS answered with an error, or could not be reached: the run stops with this message."""
+
+
+def credential_from(env_name: str, netrc_file: Path | None, host: str) -> str | None:
+    """``key:secret`` for the LRS: an environment variable, else a netrc-style file's entry for ``host``."""
+    value = os.environ.get(env_name)
+    if value:
+        return value
+    if netrc_file is not None:
+        import netrc
+
+        try:
+            entry = netrc.netrc(str(netrc_file)).authenticators(host)
+        except (OSError, netrc.NetrcParseError) as error:
+            raise LrsError(f"{netrc_file}: cannot read the credential file: {error}") from error
+        if entry:
+            return f"{entry[0]}:{entry[2]}"
+    return None
+
+
+def read_lrs(endpoint: str, credential: str | None, *, timeout: float = 30.0,
+             since: str | None = None) -> Iterator[dict[str, Any]]:
+    """Every statement the LRS holds (or stored since ``since``), following its ``more`` links.
+
+    Uses only the standard statements resource with its paging, so any conformant LRS answers.
+    """
+    base = endpoint.rstrip("/") + "/"
+    query = {"limit": "500", "ascending": "true"}
+    if since:
+        query["since"] = since
+    url: str | None = base + "statements?" + urllib.parse.urlencode(query)
+    headers = {"X-Experience-API-Version": XAPI_VERSION, "Accept": "application/json"}
+    if credential:
+        headers["Authorization"] = "Basic " + base64.b64encode(credential.encode()).decode()
+    while url:
+        request = urllib.request.Request(url, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (the LRS's URL)
+                body = json.load(response)
+        except urllib.error.HTTPError as error:
+            reason = {401: "the credential was refused (401)", 403: "the credential may not read statements (403)",
+                      404: "no statements resource at this address (404): is the URL the LRS's xAPI base?"}
+            raise LrsError(f"{url}: " + reason.get(error.code, f"the LRS answered {error.code} {error.reason}")) \
+                from error
+        except (urllib.error.URLError, OSError) as error:
+            why = getattr(error, "reason", error)
+            raise LrsError(f"{url}: the LRS could not be reached ({why})") from error
+        except json.JSONDecodeError as error:
+            raise LrsError(f"{url}: the LRS's answer is not JSON ({error.msg})") from error
+        if not isinstance(body, dict) or not isinstance(body.get("statements"), list):
+            raise LrsError(f"{url}: the LRS's answer has no `statements` list")
+        yield from body["statements"]
+        more = body.get("more")
+        url = urllib.parse.urljoin(url, more) if isinstance(more, str) and more else None

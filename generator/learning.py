@@ -11,6 +11,7 @@ see :func:`browser_strings`).
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator import render  # render imports this module too: names are read at call time
@@ -24,6 +25,11 @@ CERTIFICATES = "certificates"
 """Folder of the generated certificate pages, one per path; they stay out of the navigation."""
 BROWSER_PREFIX = "js_"
 """Interface strings whose key starts with this are used by the script, not by the templates."""
+
+
+RECORDS_SCRIPT = "assets/records.js"
+"""The learning-records script, in the site only when portal.yml switches learning records on."""
+_RECORDS_SOURCE = Path(__file__).parent / "records" / "records.js"
 
 
 def certificate_docs_path(path: Item[Any]) -> str:
@@ -101,6 +107,8 @@ def pages(renderer: Renderer) -> dict[str, str]:
             "progress.md.j2", PROGRESS_PAGE, {**renderer.meta(t("progress_title"), "progress"), "hide": ["toc"]}
         )
     }
+    if renderer.portal.config.learning_records is not None:
+        result[RECORDS_SCRIPT] = _RECORDS_SOURCE.read_text("utf-8")
     for path in renderer.portal.paths.values():
         docs_path = certificate_docs_path(path)
         meta = renderer.meta(t("certificate_title", path=path.data.title), "certificate", path.id)

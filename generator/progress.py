@@ -24,7 +24,7 @@ from typing import Any
 from generator.model import Portal
 from generator.roster import Person
 from generator.schedule import DayRules, entry_date, role_entries
-from generator.xapi import VERBS, base_iri, fingerprint_extension, version_extension
+from generator.xapi import VERBS, base_iri, fingerprint_extension, network_extension, version_extension
 
 STATUSES = ("done", "redo", "overdue", "due")
 REFRESHER_NOTICE_DAYS = 30
@@ -59,7 +59,7 @@ class Records:
         self.prefix = base_iri(site_url) + "xapi/activities/" if site_url else None
         self.fingerprint = fingerprint_extension(site_url)
         self.version = version_extension(site_url)
-        self.network = base_iri(site_url) + "xapi/extensions/network"
+        self.network = network_extension(site_url)
         self.verbs = {iri: name for name, iri in VERBS.items()}
         self.with_refresher = {
             lesson for path in portal.paths.values() if path.data.refresher for lesson in path.data.refresher.lessons

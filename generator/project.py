@@ -8,15 +8,17 @@ plugins.
 
 from __future__ import annotations
 
+import base64
 import copy
 import dataclasses
 import html
+import os
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from generator import learning
+from generator import learning, xapi
 from generator.languages import configure as configure_language
 from generator.model import Portal
 from generator.render import Renderer
@@ -67,6 +69,9 @@ def mkdocs_config(
     config["theme"] = theme
     # overrides/main.html hands these to the script as JSON, in the language of this build.
     config["extra"] = {**(config.get("extra") or {}), "portal_strings": learning.browser_strings(renderer.t)}
+    if portal.config.learning_records is not None:
+        config["extra"]["portal_records"] = records_settings(portal)
+        config["extra_javascript"] = [*(config.get("extra_javascript") or []), learning.RECORDS_SCRIPT]
     plugins = []
     for entry in config.get("plugins") or ["search"]:
         name = entry if isinstance(entry, str) else next(iter(entry))
@@ -82,6 +87,28 @@ def mkdocs_config(
     config["validation"] = strict_validation(config.get("validation"))
     configure_language(config, portal, renderer.language)
     return config
+
+
+def records_settings(portal: Portal) -> dict[str, Any]:
+    """What the records script needs: where to send, how the learner is known, the vocabulary.
+
+    With ``auth: basic`` the credential is read from the environment here, at build time, and put
+    in every page: it must be a write-only one (see the README).
+    """
+    records = portal.config.learning_records
+    assert records is not None
+    settings: dict[str, Any] = {
+        "endpoint": records.endpoint,
+        "identity": records.identity,
+        "identity_endpoint": records.identity_endpoint,
+        "email_domains": list(records.email_domains),
+        "batch_size": records.batch_size,
+        "vocabulary": xapi.vocabulary(portal.config.site_url or ""),
+    }
+    if records.auth == "basic" and records.credential_env:
+        credential = os.environ.get(records.credential_env, "")
+        settings["authorization"] = "Basic " + base64.b64encode(credential.encode()).decode()
+    return settings
 
 
 def strict_validation(configured: Any) -> dict[str, Any]:

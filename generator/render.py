@@ -478,6 +478,11 @@ class Renderer:
         if item_id:
             meta["portal_id"] = item_id
         meta.update(fallback_meta(self.portal, kind, item_id, self.t))
+        if self.portal.config.learning_records is not None:
+            item = {"lesson": self.portal.lessons, "playbook": self.portal.playbooks}.get(kind, {}).get(item_id)
+            wanted = getattr(item.data, "acknowledge", None) if item is not None else None
+            if wanted is not None:
+                meta["portal_acknowledge"] = {"text": wanted.text, "version": wanted.version.isoformat()}
         if source:
             meta["portal_source"] = source
             edit = self.edit_url(source)

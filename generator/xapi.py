@@ -58,6 +58,11 @@ def version_extension(site_url: str) -> str:
     return f"{base_iri(site_url)}xapi/extensions/version"
 
 
+def network_extension(site_url: str) -> str:
+    """The context extension that names the network an approved post was shared on."""
+    return f"{base_iri(site_url)}xapi/extensions/network"
+
+
 def vocabulary(site_url: str) -> dict[str, Any]:
     """What the browser needs to write statements, as data."""
     return {
@@ -67,6 +72,7 @@ def vocabulary(site_url: str) -> dict[str, Any]:
         "base": base_iri(site_url) + "xapi/activities/",
         "fingerprint": fingerprint_extension(site_url),
         "ackVersion": version_extension(site_url),
+        "network": network_extension(site_url),
     }
 
 

@@ -129,3 +129,66 @@ def all_statements(base: str) -> list[dict[str, Any]]:
 
 __all__ = ["ROSTER", "SITE", "all_statements", "free_port", "post_statements", "ralph", "ralph_available",
            "statement"]
+
+
+NGINX = Path("/usr/sbin/nginx")
+
+
+def readme_nginx_server() -> str:
+    """The nginx server block exactly as the README documents it."""
+    text = (REPO / "README.md").read_text("utf-8")
+    block = text.split("<!-- nginx-config -->", 1)[1].split("<!-- /nginx-config -->", 1)[0]
+    return block.split("```nginx\n", 1)[1].split("```", 1)[0]
+
+
+@contextmanager
+def nginx(folder: Path, site: Path, lrs_base: str, credential: str) -> Iterator[str]:
+    """nginx with the README's server block, pointed at ``site`` and the LRS; yields the portal's URL.
+
+    Only what differs on a test machine is replaced: the port, the site folder, the LRS's address
+    and its credential. The main context around the block is the test's own (no daemon, files in
+    ``folder``).
+    """
+    import base64
+    import urllib.parse
+
+    port = free_port()
+    lrs = urllib.parse.urlsplit(lrs_base)
+    server = readme_nginx_server()
+    replacements = {
+        "listen 80;": f"listen 127.0.0.1:{port};",
+        "root /srv/portal/site;": f"root {site};",
+        "proxy_pass http://127.0.0.1:8100/xAPI/;": f"proxy_pass http://{lrs.netloc}{lrs.path};",
+        "Basic cG9ydGFsOmNoYW5nZS1tZQ==": "Basic " + base64.b64encode(credential.encode()).decode(),
+    }
+    for old, new in replacements.items():
+        assert old in server, f"the README's nginx block no longer has {old!r}"
+        server = server.replace(old, new)
+    folder.mkdir(parents=True, exist_ok=True)
+    temp = folder / "temp"
+    temp.mkdir(exist_ok=True)
+    user = "user root;\n" if os.geteuid() == 0 else ""  # workers must read the test's private folders
+    conf = folder / "nginx.conf"
+    conf.write_text(
+        f"{user}daemon off;\nworker_processes 1;\npid {folder / 'nginx.pid'};\nerror_log {folder / 'error.log'};\n"
+        "events { worker_connections 64; }\n"
+        "http {\n  include /etc/nginx/mime.types;\n  access_log off;\n"
+        f"  client_body_temp_path {temp}/body;\n  proxy_temp_path {temp}/proxy;\n"
+        f"  fastcgi_temp_path {temp}/fastcgi;\n  uwsgi_temp_path {temp}/uwsgi;\n  scgi_temp_path {temp}/scgi;\n"
+        + server + "\n}\n", "utf-8")
+    process = subprocess.Popen([str(NGINX), "-c", str(conf), "-p", str(folder)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("nginx did not start: " + (process.stderr.read() or b"").decode()) from None
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        process.terminate()
+        process.communicate(timeout=20)

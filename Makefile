@@ -42,6 +42,7 @@ serve: setup
 ## test: set up (Python packages, browser test tools) and run every test
 test: setup-test
 	bash .ci/browser-deps
+	bash .ci/servers
 	$(BIN)/python -m pytest
 
 ## bench: measure build cost against plain MkDocs (see bench/README.md)

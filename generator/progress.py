@@ -65,40 +65,56 @@ class Records:
             lesson for path in portal.paths.values() if path.data.refresher for lesson in path.data.refresher.lessons
         }
         self.learners: dict[str, Learner] = {}
+        self._by_mbox: dict[str, Learner] = {}
+        """The same learners by the mbox exactly as written, so most statements cost one lookup."""
         self.counted = 0
         self.ignored = 0
 
     def add(self, statement: dict[str, Any]) -> None:
-        """Fold one statement in; statements about other sites or with other verbs are counted as ignored."""
+        """Fold one statement in; statements about other sites or with other verbs are counted as ignored.
+
+        This runs once per statement of a large export, so it does as little as it can.
+        """
         self.counted += 1
         verb = self.verbs.get(statement["verb"].get("id"))
         object_id = statement["object"].get("id")
-        key = learner_key(statement["actor"])
-        if verb is None or key is None or not isinstance(object_id, str) or self.prefix is None \
-                or not object_id.startswith(self.prefix):
+        prefix = self.prefix
+        if verb is None or prefix is None or type(object_id) is not str or not object_id.startswith(prefix):
             self.ignored += 1
             return
-        parts = object_id[len(self.prefix):].split("/")
-        learner = self.learners.get(key)
+        actor = statement["actor"]
+        mbox = actor.get("mbox")
+        learner = self._by_mbox.get(mbox) if type(mbox) is str else None
         if learner is None:
-            learner = self.learners[key] = Learner()
-        stamp = str(statement.get("timestamp") or statement.get("stored") or "")
+            key = learner_key(actor)
+            if key is None:
+                self.ignored += 1
+                return
+            learner = self.learners.get(key)
+            if learner is None:
+                learner = self.learners[key] = Learner()
+            if type(mbox) is str:
+                self._by_mbox[mbox] = learner
+        stamp = statement.get("timestamp") or statement.get("stored") or ""
         if stamp > learner.seen:
             learner.seen = stamp
-        extensions = (statement.get("context") or {}).get("extensions") or {}
-        kind, item = parts[0], parts[1] if len(parts) > 1 else ""
-        part = parts[2] if len(parts) > 2 else ""
+        if verb == "experienced" or verb == "answered":
+            return  # only "seen": the learner has started
+        kind, _, rest = object_id[len(prefix):].partition("/")
+        item, _, part = rest.partition("/")
+        context = statement.get("context")
+        extensions = context.get("extensions") or {} if type(context) is dict else {}
         if verb == "completed" and kind == "lessons" and not part:
             known = learner.completed.get(item)
             if known is None or stamp >= known[0]:
                 learner.completed[item] = (stamp, str(extensions.get(self.fingerprint, "")))
             if item in self.with_refresher:
                 learner.completions.setdefault(item, []).append(stamp)
-        elif verb in ("passed", "failed") and kind == "lessons" and part == "check":
+        elif (verb == "passed" or verb == "failed") and kind == "lessons" and part == "check":
             scaled = ((statement.get("result") or {}).get("score") or {}).get("scaled")
             if isinstance(scaled, int | float) and scaled > learner.scores.get(item, -1.0):
                 learner.scores[item] = float(scaled)
-        elif verb == "agreed" and kind in ("lessons", "playbooks"):
+        elif verb == "agreed" and (kind == "lessons" or kind == "playbooks"):
             target = f"{kind}/{item}"
             known = learner.acknowledged.get(target)
             if known is None or stamp >= known[0]:
@@ -168,13 +184,20 @@ def _day(stamp: str) -> str:
 
 
 def person_report(portal: Portal, records: Records, person: Person, today: dt.date,
-                  rules: DayRules) -> PersonReport:
+                  rules: DayRules, entries: list[Any] | None = None,
+                  dates: dict[tuple[dt.date, Any], dt.date] | None = None) -> PersonReport:
+    """One person's lessons and acknowledgements; ``dates`` caches due dates across people."""
+    dates = {} if dates is None else dates
     role = portal.roles[person.role]
+    if entries is None:
+        entries = role_entries(portal, role)
     learner = records.learners.get(person.email) or (
         records.learners.get(person.account.lower()) if person.account else None) or Learner()
     rows = []
-    for entry in role_entries(portal, role):
-        due = entry_date(entry, person.start, rules)
+    for entry in entries:
+        due = dates.get((person.start, entry))
+        if due is None:
+            due = dates[(person.start, entry)] = entry_date(entry, person.start, rules)
         lesson = portal.lessons.get(entry.lesson)
         if lesson is None:
             continue
@@ -216,7 +239,14 @@ def person_report(portal: Portal, records: Records, person: Person, today: dt.da
 
 def build_report(portal: Portal, records: Records, people: Iterable[Person], today: dt.date) -> list[PersonReport]:
     rules = DayRules.from_config(portal.config.schedule)
-    return [person_report(portal, records, person, today, rules) for person in people]
+    by_role: dict[str, list[Any]] = {}
+    dates: dict[tuple[dt.date, Any], dt.date] = {}  # thousands of people share a few hundred start dates
+    reports = []
+    for person in people:
+        if person.role not in by_role:
+            by_role[person.role] = role_entries(portal, portal.roles[person.role])
+        reports.append(person_report(portal, records, person, today, rules, by_role[person.role], dates))
+    return reports
 
 
 # --- points --------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import copy
 import dataclasses
 import html
 import os
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -104,7 +105,12 @@ def records_settings(portal: Portal) -> dict[str, Any]:
         "email_domains": list(records.email_domains),
         "batch_size": records.batch_size,
         "vocabulary": xapi.vocabulary(portal.config.site_url or ""),
+        # For the pages' Content-Security-Policy: the LRS's origin when it is another host.
+        "origin": "",
     }
+    if records.endpoint.startswith(("http://", "https://")):
+        parts = urllib.parse.urlsplit(records.endpoint)
+        settings["origin"] = f"{parts.scheme}://{parts.netloc}"
     if records.auth == "basic" and records.credential_env:
         credential = os.environ.get(records.credential_env, "")
         settings["authorization"] = "Basic " + base64.b64encode(credential.encode()).decode()

@@ -130,6 +130,12 @@ def test_opening_a_lesson_and_acknowledging_a_policy_are_recorded_with_version_a
     page.goto("lessons/answering-fast/")
     page.get_by_text("Your learning is recorded as amina@jua-energy.example").wait_for()
     wait_for_queue_empty(page)
+    violated = page.evaluate("""() => new Promise(resolve => {
+        document.addEventListener('securitypolicyviolation', event => resolve(event.effectiveDirective));
+        fetch('https://elsewhere.example/collect', {method: 'POST', body: 'x'}).catch(() => {});
+        setTimeout(() => resolve('not blocked'), 5000);
+    })""")
+    assert violated == "connect-src", "the page may connect to its own host (and the LRS) only"
     page.goto("playbooks/tone/")
     page.get_by_role("button", name="I confirm").click()
     page.get_by_text("You confirmed this on").wait_for()

@@ -210,6 +210,7 @@ def test_an_lrs_error_answer_stops_the_run_with_its_status(runner, files, tmp_pa
         assert result.exit_code == 1 and "the LRS answered 500" in result.output
     finally:
         server.shutdown()
+        server.server_close()
 
 
 def test_a_refresher_is_listed_near_its_due_date_and_needs_a_new_completion(runner, tmp_path):

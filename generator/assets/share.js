@@ -147,9 +147,13 @@
     }
 
     textarea.addEventListener("input", function () { update(true); });
-    copy.addEventListener("click", function () { copyText(); });
+    copy.addEventListener("click", function () {
+      copyText();
+      if (!share) recordShare(block); // a network without a share page is shared by pasting
+    });
     if (share) {
       share.target = "_blank";
+      share.addEventListener("click", function () { recordShare(block); });
       if (network.shareUrl.indexOf("{text}") === -1) {
         // The network takes only the link: bring the reader's words along on the clipboard.
         share.addEventListener("click", function () { copyText(); });
@@ -157,6 +161,17 @@
     }
     shown.hidden = false;
     update(false);
+  }
+
+  /** Tell the learning records (when a site has them) that a post was shared, and where. */
+  function recordShare(block) {
+    var post = block.closest("[data-share-post]");
+    if (!post) return;
+    var title = post.querySelector(".portal-share__title");
+    document.dispatchEvent(new CustomEvent("portal:record", { detail: {
+      event: "shared", kind: "posts", id: post.id.replace(/^post-/, ""),
+      title: title ? title.textContent : "", network: block.getAttribute("data-network"),
+    } }));
   }
 
   function fallbackCopy(text) {

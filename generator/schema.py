@@ -209,6 +209,17 @@ class Language(Model):
     )
 
 
+class CheckSettings(Model):
+    """How the knowledge checks of every lesson behave."""
+
+    reveal: Literal["after_pass", "never", "always"] = Field(
+        default="after_pass",
+        description="When a learner sees the right answers and the explanations: after_pass: once they "
+        "pass the check (the page cannot show them before); never: not at all; always: after every "
+        "attempt, passed or not (the page then holds them readably).",
+    )
+
+
 class PortalConfig(Model):
     """`content/portal.yml`: the organisation and the portal's settings."""
 
@@ -250,6 +261,9 @@ class PortalConfig(Model):
         default_factory=ScheduleRules,
         description="How due days are counted (calendar or working days, weekend, holidays) "
         "and the onboarding window.",
+    )
+    checks: CheckSettings = Field(
+        default_factory=CheckSettings, description="How the lessons' knowledge checks behave."
     )
     recent_changes: Annotated[Int, Field(ge=0, le=100)] = Field(
         default=10,

@@ -15,8 +15,10 @@ from browser_support import (
     fresh_page,
     lessons_of,
     pass_check,
+    right_answers,
     screenshot,
     serve,
+    shown_order,
     stored_progress,
 )
 from playwright.sync_api import expect
@@ -90,22 +92,29 @@ def test_role_lessons_and_a_failed_then_passed_check_persist_and_show_in_the_bar
     assert page.get_by_role("button", name="Mark as not complete").is_visible()
     assert outline_of_focused(page) != "none"
 
-    # A knowledge check, by keyboard alone: the first option of every question is wrong here.
+    # A knowledge check, by keyboard alone: first every answer wrong, then every answer right.
     page.goto("lessons/your-accounts-your-voice/")
     fieldsets = page.locator("[data-portal-check] fieldset")
-    correct = [int(f.get_attribute("data-correct")) for f in fieldsets.all()]
-    assert all(c != 0 for c in correct), "this test answers the first option, expecting it to be wrong"
+    correct = right_answers("your-accounts-your-voice")
     page.locator("[data-portal-check] fieldset input").first.focus()
-    for number in range(len(correct)):
-        page.keyboard.press("Space")  # choose the first option
+    for number, fieldset in enumerate(fieldsets.all()):
+        page.keyboard.press("Space")  # choose the first option shown
+        if shown_order(fieldset)[0] == correct[number]:
+            page.keyboard.press("ArrowDown")  # the next one, then: only one is right
         if number + 1 < len(correct):
             page.keyboard.press("Tab")  # on to the next question
     page.keyboard.press("Enter")  # submits the check
     result = page.locator(".portal-check__result")
     assert result.get_attribute("role") == "status" and result.get_attribute("aria-live") == "polite"
-    assert re.search(rf"0 of {len(correct)} right; you need {len(correct)} to pass", result.inner_text())
-    assert page.locator(".portal-explanation").first.is_visible()
-    assert "Not quite. The right answer:" in fieldsets.first.inner_text()
+    names = ", ".join(f"question {n}" for n in range(1, len(correct) + 1))
+    assert result.inner_text() == (f"0 of {len(correct)} right; you need {len(correct)} to pass. "
+                                   f"Not right yet: {names}. Follow the hints, then try again.")
+    assert result.get_by_role("link", name="question 1").get_attribute("href") == "#check-q1"
+    # Which questions are not right yet and the hint, never the right option or the explanation.
+    assert not page.locator(".portal-explanation").first.is_visible()
+    assert page.locator(".portal-option--answer").count() == 0
+    assert fieldsets.first.locator(".portal-question__feedback").inner_text().startswith("Not right yet. Hint: ")
+    assert "right answer" not in fieldsets.first.inner_text()
     retry = page.get_by_role("button", name="Try again")
     assert page.evaluate("() => document.activeElement.textContent") == "Try again"
     assert outline_of_focused(page) != "none"
@@ -114,14 +123,20 @@ def test_role_lessons_and_a_failed_then_passed_check_persist_and_show_in_the_bar
     page.keyboard.press("Enter")  # try again: answers cleared, focus back on the first question
     assert not page.locator(".portal-explanation").first.is_visible()
     assert retry.is_hidden()
-    for number, answer in enumerate(correct):
-        for _ in range(answer):
+    for number, fieldset in enumerate(fieldsets.all()):
+        steps = shown_order(fieldset).index(correct[number])
+        page.keyboard.press("Space" if steps == 0 else "ArrowDown")
+        for _ in range(steps - 1):
             page.keyboard.press("ArrowDown")
         if number + 1 < len(correct):
             page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     assert result.inner_text() == f"Passed: {len(correct)} of {len(correct)} right. This lesson is complete."
     assert "Right." in fieldsets.first.inner_text()
+    # Passing opens the explanations (reveal: after_pass) and marks the right options.
+    explanation = fieldsets.first.locator(".portal-explanation")
+    assert explanation.is_visible() and explanation.inner_text().startswith("Your page is yours")
+    assert page.locator(".portal-option--answer").count() == len(correct)
 
     page.reload()
     status = page.locator("[data-portal-lesson]").inner_text()

@@ -341,7 +341,13 @@ class Question(Model):
     question: Text = Field(description="The question.")
     options: list[Text] = Field(min_length=2, max_length=8, description="The answers to choose from.")
     answer: Text = Field(description="The correct option, written exactly as in options.")
-    explanation: Text = Field(description="Why that answer is right; shown after answering.")
+    hint: Text | None = Field(
+        default=None,
+        description="Shown after a wrong attempt at this question: where to look, never the answer.",
+    )
+    explanation: Text = Field(
+        description="Why that answer is right; shown when portal.yml's `checks: reveal` allows it."
+    )
 
 
 class KnowledgeCheck(Model):

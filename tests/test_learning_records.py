@@ -257,3 +257,53 @@ def test_an_employee_s_whole_session_is_recorded_and_hr_sees_it(browser, servers
         "date": people["amina@jua-energy.example"]["acknowledgements"][0]["date"]}]
     assert people["baraka@jua-energy.example"]["counts"]["overdue"] > 0 and not people["baraka@jua-energy.example"]["started"]
     assert people["chen@jua-energy.example"]["counts"]["overdue"] == 0, "starts later: nothing due yet"
+
+
+@pytest.fixture(scope="module")
+def email_site(tmp_path_factory):
+    """An English-only copy of the sample whose employees identify with their work e-mail."""
+    import re
+
+    root = copy_sample(tmp_path_factory.mktemp("records-email") / "repo")
+    for translation in root.joinpath("content").rglob("*.*.*"):
+        if translation.suffixes[0] in (".sw", ".el", ".zh", ".ur"):
+            translation.unlink()
+    config = root / "content" / "portal.yml"
+    text = re.sub(r"\nlanguages:.*?\n(?=\S)", "\n", config.read_text("utf-8"), flags=re.S)
+    config.write_text(text, "utf-8")
+    with_records(root, "learning_records:\n  endpoint: /xapi/\n  identity: email\n"
+                       "  email_domains: [jua-energy.example]\n")
+    site = root.parent / "site"
+    build(root, site)
+    return site
+
+
+@needs_servers
+def test_an_employee_gives_their_work_e_mail_once_and_it_is_checked(browser, email_site, tmp_path):
+    with ralph(tmp_path / "lrs") as lrs_base, \
+            nginx(tmp_path / "nginx", email_site, lrs_base, f"{RALPH_USER}:{RALPH_PASSWORD}") as portal_url:
+        context = browser.new_context(base_url=portal_url, viewport={"width": 375, "height": 740}, is_mobile=True)
+        requested = []
+        context.on("request", lambda r: requested.append(r.url))
+        page = context.new_page()
+        page.goto("lessons/answering-fast/")
+        field = page.get_by_label("Work e-mail (an address at jua-energy.example)")
+        field.fill("amina@gmail.example")
+        field.press("Enter")
+        page.get_by_text("Use your work address at jua-energy.example.").wait_for()
+        assert field.get_attribute("aria-invalid") == "true"
+        screenshot(page, "records-email-phone", full_page=False)
+        field.fill("Amina@Jua-Energy.example")
+        page.get_by_role("button", name="Save").click()
+        page.get_by_text("Your learning is recorded as amina@jua-energy.example").wait_for()
+        wait_for_queue_empty(page)
+        page.goto("lessons/why-employees-matter/")
+        page.get_by_text("Your learning is recorded as amina@jua-energy.example").wait_for()
+        wait_for_queue_empty(page)
+        scroll = page.evaluate("() => document.scrollingElement.scrollWidth - window.innerWidth")
+        context.close()
+        stored = all_statements(lrs_base)
+    assert scroll <= 0, "nothing scrolls sideways on a phone"
+    assert [s["actor"]["mbox"] for s in stored] == ["mailto:amina@jua-energy.example"] * 2, \
+        "the lesson opened before the address was given is recorded too, under it"
+    assert not any("whoami" in url for url in requested)

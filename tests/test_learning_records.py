@@ -6,6 +6,8 @@ free loopback ports; the browser is Debian's Chromium.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from browser_support import REPO, copy_sample, screenshot
 from conftest import run_portal
@@ -185,3 +187,123 @@ def test_statements_made_while_the_lrs_is_down_arrive_later_exactly_once(browser
     assert len(ids) == len(set(ids)), "no statement is stored twice"
     assert set(queued) <= set(ids), "every statement made offline arrived"
     assert len(ids) == 4, "three lessons opened offline, and the reload's"
+
+
+@needs_servers
+def test_an_employee_s_whole_session_is_recorded_and_hr_sees_it(browser, servers, portal_site, tmp_path, runner,
+                                                               monkeypatch):
+    """Identify, open a lesson, fail then pass its check, share a post, acknowledge the policy:
+    Ralph holds each statement, and `portal progress` on the same Ralph shows who is done."""
+    from browser_support import right_answers
+
+    portal_url, lrs_base = servers
+    context = employee(browser, portal_url)
+    page = context.new_page()
+    page.goto("lessons/answering-fast/")
+    page.get_by_text("Your learning is recorded as amina@jua-energy.example").wait_for()
+    check = page.locator("[data-portal-check]")
+    right = right_answers("answering-fast", REPO)
+    fieldsets = check.locator("fieldset").all()
+    for fieldset, correct in zip(fieldsets, right, strict=True):  # the first answer wrong, the rest right
+        options = fieldset.locator("input").all()
+        wrong = next(o for o in options if o.get_attribute("value") != correct)
+        (wrong if fieldset == fieldsets[0] else fieldset.locator(f'input[value="{correct}"]')).check()
+    page.get_by_role("button", name="Check my answers").click()
+    page.get_by_role("button", name="Try again").click()
+    for fieldset, correct in zip(check.locator("fieldset").all(), right, strict=True):
+        fieldset.locator(f'input[value="{correct}"]').check()
+    page.get_by_role("button", name="Check my answers").click()
+    page.get_by_text("This lesson is complete").wait_for()
+    page.goto("share/")
+    share = page.locator("[data-share-link]").first
+    share.evaluate("link => link.addEventListener('click', event => event.preventDefault())")  # stay here
+    share.click()
+    page.goto("playbooks/tone/")
+    page.get_by_role("button", name="I confirm").click()
+    wait_for_queue_empty(page)
+    context.close()
+    statements = all_statements(lrs_base)
+    verbs = [s["verb"]["id"].rsplit("/", 1)[-1] for s in statements]
+    assert verbs.count("answered") == 2 * len(right), "each answer of both attempts"
+    assert verbs.count("failed") == 1 and verbs.count("passed") == 1
+    for s in statements:
+        assert s["actor"]["account"]["name"] == "amina@jua-energy.example"
+    passed = next(s for s in statements if s["verb"]["id"].endswith("/passed"))
+    assert passed["result"]["score"] == {"raw": len(right), "min": 0, "max": len(right), "scaled": 1.0}
+    assert passed["object"]["id"] == SITE + "xapi/activities/lessons/answering-fast/check"
+    failed = next(s for s in statements if s["verb"]["id"].endswith("/failed"))
+    assert failed["result"]["success"] is False and failed["result"]["score"]["raw"] == len(right) - 1
+    completed = [s for s in statements if s["verb"]["id"].endswith("/completed")]
+    assert [s["object"]["id"].rsplit("/", 2)[-2:] for s in completed] == [["lessons", "answering-fast"]]
+    shared = next(s for s in statements if s["verb"]["id"].endswith("/shared"))
+    assert shared["object"]["id"].startswith(SITE + "xapi/activities/posts/")
+    assert shared["context"]["extensions"][SITE + "xapi/extensions/network"]
+    assert any(s["verb"]["id"].endswith("/agree") for s in statements)
+
+    roster = tmp_path / "people.csv"
+    roster.write_text("email,name,role,start_date\n"
+                      "amina@jua-energy.example,Amina Odhiambo,customer-service-agent,2026-11-02\n"
+                      "baraka@jua-energy.example,Baraka Mwangi,customer-service-agent,2026-11-02\n"
+                      "chen@jua-energy.example,Chen Wei,customer-service-agent,2026-12-28\n", "utf-8")
+    monkeypatch.setenv("PORTAL_LRS_CREDENTIAL", f"{RALPH_USER}:{RALPH_PASSWORD}")
+    result = run_portal(runner, portal_site.parent / "repo", "progress", "--roster", str(roster), "--lrs", lrs_base,
+                        "--today", "2026-12-15", "--format", "json")
+    assert result.exit_code == 0, result.output
+    people = {p["email"]: p for p in json.loads(result.output)["people"]}
+    amina = {row["lesson"]: row for row in people["amina@jua-energy.example"]["lessons"]}
+    assert amina["answering-fast"]["status"] == "done" and amina["answering-fast"]["score"] == 1.0
+    assert people["amina@jua-energy.example"]["acknowledgements"] == [{
+        "item": "playbooks/tone", "title": "Tone of voice", "version": "2026-12-01", "status": "acknowledged",
+        "date": people["amina@jua-energy.example"]["acknowledgements"][0]["date"]}]
+    assert people["baraka@jua-energy.example"]["counts"]["overdue"] > 0 and not people["baraka@jua-energy.example"]["started"]
+    assert people["chen@jua-energy.example"]["counts"]["overdue"] == 0, "starts later: nothing due yet"
+
+
+@pytest.fixture(scope="module")
+def email_site(tmp_path_factory):
+    """An English-only copy of the sample whose employees identify with their work e-mail."""
+    import re
+
+    root = copy_sample(tmp_path_factory.mktemp("records-email") / "repo")
+    for translation in root.joinpath("content").rglob("*.*.*"):
+        if translation.suffixes[0] in (".sw", ".el", ".zh", ".ur"):
+            translation.unlink()
+    config = root / "content" / "portal.yml"
+    text = re.sub(r"\nlanguages:.*?\n(?=\S)", "\n", config.read_text("utf-8"), flags=re.S)
+    config.write_text(text, "utf-8")
+    with_records(root, "learning_records:\n  endpoint: /xapi/\n  identity: email\n"
+                       "  email_domains: [jua-energy.example]\n")
+    site = root.parent / "site"
+    build(root, site)
+    return site
+
+
+@needs_servers
+def test_an_employee_gives_their_work_e_mail_once_and_it_is_checked(browser, email_site, tmp_path):
+    with ralph(tmp_path / "lrs") as lrs_base, \
+            nginx(tmp_path / "nginx", email_site, lrs_base, f"{RALPH_USER}:{RALPH_PASSWORD}") as portal_url:
+        context = browser.new_context(base_url=portal_url, viewport={"width": 375, "height": 740}, is_mobile=True)
+        requested = []
+        context.on("request", lambda r: requested.append(r.url))
+        page = context.new_page()
+        page.goto("lessons/answering-fast/")
+        field = page.get_by_label("Work e-mail (an address at jua-energy.example)")
+        field.fill("amina@gmail.example")
+        field.press("Enter")
+        page.get_by_text("Use your work address at jua-energy.example.").wait_for()
+        assert field.get_attribute("aria-invalid") == "true"
+        screenshot(page, "records-email-phone", full_page=False)
+        field.fill("Amina@Jua-Energy.example")
+        page.get_by_role("button", name="Save").click()
+        page.get_by_text("Your learning is recorded as amina@jua-energy.example").wait_for()
+        wait_for_queue_empty(page)
+        page.goto("lessons/why-employees-matter/")
+        page.get_by_text("Your learning is recorded as amina@jua-energy.example").wait_for()
+        wait_for_queue_empty(page)
+        scroll = page.evaluate("() => document.scrollingElement.scrollWidth - window.innerWidth")
+        context.close()
+        stored = all_statements(lrs_base)
+    assert scroll <= 0, "nothing scrolls sideways on a phone"
+    assert [s["actor"]["mbox"] for s in stored] == ["mailto:amina@jua-energy.example"] * 2, \
+        "the lesson opened before the address was given is recorded too, under it"
+    assert not any("whoami" in url for url in requested)

@@ -134,6 +134,49 @@
     write(QUEUE_KEY, items);
     showStatus();
     send();
+    if (detail.event === "completed" && detail.kind === "lessons") checkPaths(detail.id);
+  }
+
+  // --- paths ------------------------------------------------------------------------------------
+
+  var PATHS_KEY = "advocacy-portal:xapi-paths";
+  var HERE = document.currentScript ? document.currentScript.src : null;
+
+  /** The catalogue of paths (assets/portal-data.js), loaded once, the way the portal's script does. */
+  function withCatalogue(done) {
+    if (window.portalCatalogue) { done(window.portalCatalogue); return; }
+    if (!HERE) { done(null); return; }
+    var script = document.createElement("script");
+    script.src = new URL("portal-data.js", HERE).href;
+    script.onload = function () { done(window.portalCatalogue || null); };
+    script.onerror = function () { done(null); };
+    document.body.append(script);
+  }
+
+  /** After a lesson is completed: record each of its paths whose required lessons are now all done,
+   * in their current versions, once for that set of versions. */
+  function checkPaths(lessonId) {
+    window.setTimeout(function () { // after the portal's script has stored the completion
+      withCatalogue(function (catalogue) {
+        if (!catalogue || !catalogue.paths) return;
+        var progress = read("advocacy-portal:progress", {}) || {};
+        var done = progress.lessons || {};
+        var recorded = read(PATHS_KEY, {});
+        Object.keys(catalogue.paths).forEach(function (pathId) {
+          var path = catalogue.paths[pathId];
+          var required = path.lessons.filter(function (lesson) { return lesson.required; });
+          if (!required.some(function (lesson) { return lesson.id === lessonId; })) return;
+          var complete = required.every(function (lesson) {
+            return done[lesson.id] && done[lesson.id].fingerprint === lesson.fingerprint;
+          });
+          var versions = required.map(function (lesson) { return lesson.fingerprint; }).join(" ");
+          if (!complete || recorded[pathId] === versions) return;
+          recorded[pathId] = versions;
+          write(PATHS_KEY, recorded);
+          record({ event: "completed", kind: "paths", id: pathId, title: path.title, result: { completion: true } });
+        });
+      });
+    }, 0);
   }
 
   // --- sending ----------------------------------------------------------------------------------

@@ -133,7 +133,7 @@ def parse(text: str, *, line_offset: int = 0) -> Document:
     """
     parser = _Parser(text)
     try:
-        return _build(parser, line_offset)
+        return _build(parser, line_offset, text)
     except yaml.reader.ReaderError as error:
         offset = error.position
         line = text.count("\n", 0, offset) + 1 + line_offset
@@ -161,7 +161,42 @@ def _refuse(event: Any, line: int, col: int) -> None:
     )
 
 
-def _build(parser: Any, line_offset: int) -> Document:
+def _too_deep(text: str, line: int, col: int, depth: int, line_offset: int) -> YamlProblem | None:
+    """Where flow brackets after ``line:col`` (at ``depth`` levels) first pass :data:`MAX_DEPTH`.
+
+    PyYAML 6.0.4 stops at its own limit (1,000 levels), which its scanner reaches by looking
+    ahead through ``[[[…`` before the builder sees the 33rd level; this finds that level.
+    """
+    lines = text.split("\n")
+    quote = ""
+    for number in range(line - 1, len(lines)):
+        row = lines[number]
+        start = col - 1 if number == line - 1 else 0
+        for index in range(start, len(row)):
+            ch = row[index]
+            if quote:
+                if ch == quote:
+                    quote = ""
+            elif ch in "\"'":
+                quote = ch
+            elif ch == "#" and (index == 0 or row[index - 1] in " \t"):
+                break
+            elif ch in "[{":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return YamlProblem(number + 1 + line_offset, index + 1, *_TOO_DEEP)
+            elif ch in "]}":
+                depth -= 1
+    return None
+
+
+_TOO_DEEP = (
+    f"lists and mappings are nested more than {MAX_DEPTH} levels deep",
+    "content needs only a few levels; check the brackets and the indentation",
+)
+
+
+def _build(parser: Any, line_offset: int, text: str = "") -> Document:
     # Written for speed (it sees every node of every file): one loop, no helper calls per node.
     values: dict[Loc, tuple[int, int]] = {}
     keys: dict[Loc, tuple[int, int]] = {}
@@ -174,6 +209,7 @@ def _build(parser: Any, line_offset: int) -> Document:
     ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
     null, non_text_key = _NULL.match, _NON_TEXT_KEY.match
     get_event = parser.get_event
+    mark: Any = None
     try:
         while (event := get_event()) is not None:
             kind = type(event)
@@ -223,10 +259,7 @@ def _build(parser: Any, line_offset: int) -> Document:
                     new_frame = None
                 else:
                     if len(stack) >= MAX_DEPTH:
-                        raise YamlProblem(
-                            line, col, f"lists and mappings are nested more than {MAX_DEPTH} levels deep",
-                            "content needs only a few levels; check the brackets and the indentation",
-                        )
+                        raise YamlProblem(line, col, *_TOO_DEEP)
                     value = {} if kind is mapping_start else []
                     new_frame = [value, loc, None, {}]
                 if stack:
@@ -252,6 +285,12 @@ def _build(parser: Any, line_offset: int) -> Document:
                 line, col = _pos(event.start_mark, line_offset)
                 raise YamlProblem(line, col, f"alias '*{event.anchor}' is not allowed", "write the value out in full")
     except yaml.MarkedYAMLError as error:
+        if "nesting depth" in str(error.problem):
+            # Start after the last node built: its own bracket is already counted in the stack.
+            line, col = (mark.line + 1, mark.column + 2) if mark is not None else (1, 1)
+            deep = _too_deep(text, line, col, len(stack), line_offset)
+            if deep is not None:
+                raise deep from None
         mark = error.problem_mark or error.context_mark
         line, col = _pos(mark, line_offset) if mark else (1 + line_offset, 1)
         problem = (error.problem or error.context or "YAML syntax error").strip()

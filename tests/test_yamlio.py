@@ -87,6 +87,13 @@ def test_nesting_deeper_than_content_needs_is_refused_before_it_costs_memory():
     assert (caught.value.line, caught.value.col) == (1, 39)
 
 
+def test_deep_flow_nesting_below_block_levels_is_located_at_the_level_past_the_limit():
+    # PyYAML 6.0.4 refuses 1,000 levels with its own words before the builder sees level 33.
+    with pytest.raises(YamlProblem, match="nested more than 32 levels") as caught:
+        parse("a:\n  b: " + "[" * 2_000)
+    assert (caught.value.line, caught.value.col) == (2, 36)
+
+
 def test_utf16_without_a_byte_order_mark_is_named_as_such():
     with pytest.raises(YamlProblem, match="UTF-16"):
         decode("title: x\n".encode("utf-16-le"))

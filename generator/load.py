@@ -23,7 +23,7 @@ from pydantic import BaseModel
 from generator import markup, schema
 from generator.errors import Problem, Problems
 from generator.model import Item, Lesson, Portal, fingerprint, page_slug
-from generator.yamlio import Document, YamlProblem, decode, parse, problem_from, split_front_matter
+from generator.yamlio import Document, YamlProblem, decode, parse, problems_from, split_front_matter
 
 M = TypeVar("M", bound=BaseModel)
 R = TypeVar("R")
@@ -65,7 +65,7 @@ def read_text(path: Path, root: Path, problems: Problems, raw: bytes | None = No
     try:
         return decode(path.read_bytes() if raw is None else raw)
     except YamlProblem as exc:
-        problems.extend([problem_from(exc, rel)])
+        problems.extend(problems_from(exc, rel))
     except OSError as exc:
         problems.add(rel, 0, 0, f"cannot read file: {exc.strerror}")
     return None
@@ -78,7 +78,7 @@ def read_yaml(path: Path, root: Path, problems: Problems, raw: bytes | None = No
     try:
         return parse(text)
     except YamlProblem as exc:
-        problems.extend([problem_from(exc, relative(path, root))])
+        problems.extend(problems_from(exc, relative(path, root)))
         return None
 
 
@@ -205,6 +205,9 @@ def _explain(model: type[BaseModel], doc: Document, detail: Any) -> tuple[int, i
         message = f"expected a mapping of fields (key: value), got {_describe(given)}"
     elif kind == "string_type":
         message = f"expected text, got {_describe(given)}"
+        if isinstance(given, dict) and len(given) == 1:
+            # `- Note: be kind` reads as a mapping; the editor meant one text with ': ' in it.
+            hint = "a ': ' inside a value starts a mapping: put the whole text in quotes"
     else:
         message = detail["msg"][0].lower() + detail["msg"][1:]
     return line, col, f"`{field}` {message}", hint
@@ -469,7 +472,7 @@ def _load_lesson(path: Path, root: Path, problems: Problems, raw: bytes | None =
         front, body, body_line = split_front_matter(text)
         doc = parse(front, line_offset=1)
     except YamlProblem as exc:
-        problems.extend([problem_from(exc, rel)])
+        problems.extend(problems_from(exc, rel))
         return None
     meta = check_shape(schema.LessonMeta, doc, rel, problems)
     if meta is None:

@@ -33,7 +33,7 @@ from generator import markup, schema
 from generator.errors import Problems
 from generator.languages import ISO_639_1, codes, direction, name_of
 from generator.model import Item, Lesson, Portal
-from generator.yamlio import Document, YamlProblem, decode, load_settings, parse, problem_from, split_front_matter
+from generator.yamlio import Document, YamlProblem, decode, load_settings, parse, problems_from, split_front_matter
 
 if typing.TYPE_CHECKING:
     from generator.load import ContentCache
@@ -185,7 +185,7 @@ def _load_one(
         else:
             doc = parse(text)
     except YamlProblem as exc:
-        problems.extend([problem_from(exc, rel)])
+        problems.extend(problems_from(exc, rel))
         return None
     if not isinstance(doc.data, dict):
         line, col = doc.value_at(())

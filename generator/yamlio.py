@@ -81,6 +81,8 @@ class YamlProblem(Exception):
     def __init__(self, line: int, col: int, message: str, hint: str | None = None) -> None:
         super().__init__(message)
         self.line, self.col, self.message, self.hint = line, col, message, hint
+        self.more: list[YamlProblem] = []
+        """Further problems found in the same read (every duplicate key, then what stopped it)."""
 
 
 def decode(raw: bytes) -> str:
@@ -210,6 +212,8 @@ def _build(parser: Any, line_offset: int, text: str = "") -> Document:
     null, non_text_key = _NULL.match, _NON_TEXT_KEY.match
     get_event = parser.get_event
     mark: Any = None
+    event: Any = None
+    duplicates: list[YamlProblem] = []
     try:
         while (event := get_event()) is not None:
             kind = type(event)
@@ -239,11 +243,13 @@ def _build(parser: Any, line_offset: int, text: str = "") -> Document:
                                 )
                         seen = frame[3]
                         if key in seen:
-                            raise YamlProblem(
+                            # Every duplicate of the file is reported, at every depth; reading goes on.
+                            duplicates.append(YamlProblem(
                                 line, col, f"duplicate key '{key}' (first defined on line {seen[key][0]})",
                                 "remove one of them",
-                            )
-                        seen[key] = (line, col)
+                            ))
+                        else:
+                            seen[key] = (line, col)
                         frame[2] = key
                         keys[(*frame[1], key)] = (line, col)
                         continue
@@ -284,20 +290,67 @@ def _build(parser: Any, line_offset: int, text: str = "") -> Document:
             elif kind is yaml.AliasEvent:
                 line, col = _pos(event.start_mark, line_offset)
                 raise YamlProblem(line, col, f"alias '*{event.anchor}' is not allowed", "write the value out in full")
+    except YamlProblem as stop:
+        raise _with_duplicates(duplicates, stop) from None
     except yaml.MarkedYAMLError as error:
         if "nesting depth" in str(error.problem):
             # Start after the last node built: its own bracket is already counted in the stack.
             line, col = (mark.line + 1, mark.column + 2) if mark is not None else (1, 1)
             deep = _too_deep(text, line, col, len(stack), line_offset)
             if deep is not None:
-                raise deep from None
-        mark = error.problem_mark or error.context_mark
-        line, col = _pos(mark, line_offset) if mark else (1 + line_offset, 1)
-        problem = (error.problem or error.context or "YAML syntax error").strip()
-        raise YamlProblem(line, col, f"YAML syntax error: {problem}", _syntax_hint(problem)) from None
+                raise _with_duplicates(duplicates, deep) from None
+        raise _with_duplicates(duplicates, _syntax_problem(error, text, line_offset, event)) from None
+    if duplicates:
+        raise _with_duplicates(duplicates, None)
     if not have_root or root is None:
         raise YamlProblem(1 + line_offset, 1, "file is empty (or only comments)", "add the required fields")
     return Document(root, values, keys)
+
+
+def _with_duplicates(duplicates: list[YamlProblem], stop: YamlProblem | None) -> YamlProblem:
+    """One exception that carries the duplicate keys found so far and the problem that stopped reading."""
+    found = [*duplicates, *([stop] if stop is not None else [])]
+    first, first.more = found[0], found[1:]
+    return first
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, text: str, line_offset: int, last: Any) -> YamlProblem:
+    """PyYAML's syntax error in words an editor can act on, at the place to fix."""
+    problem = (error.problem or error.context or "YAML syntax error").strip()
+    context = (error.context or "").strip()
+    if "quoted scalar" in context and error.context_mark is not None and "end of stream" in problem:
+        # PyYAML points at the end of the file; the mistake is the quote that is never closed.
+        line, col = _pos(error.context_mark, line_offset)
+        quote = _char_at(text, error.context_mark) or '"'
+        return YamlProblem(line, col, f"YAML syntax error: the text opened with {quote} here is never closed", _QUOTE_HINT[quote])
+    if (type(last) is yaml.ScalarEvent and last.style in ('"', "'")
+            and last.end_mark.line > last.start_mark.line):
+        # A quoted text that runs over several lines right before an error has probably lost its end.
+        line, col = _pos(last.start_mark, line_offset)
+        where = error.problem_mark or error.context_mark
+        at = f" (YAML stopped on line {where.line + 1 + line_offset}: {problem})" if where is not None else ""
+        return YamlProblem(line, col, f"YAML syntax error: the text opened with {last.style} here runs on to line "
+                           f"{last.end_mark.line + 1 + line_offset}{at}",
+                           "is its closing quote missing? " + _QUOTE_HINT[last.style])
+    mark = error.problem_mark or error.context_mark
+    line, col = _pos(mark, line_offset) if mark else (1 + line_offset, 1)
+    if mark is not None and _char_at(text, mark) == "\t":
+        return YamlProblem(line, col, "YAML syntax error: a tab character indents this line",
+                           "YAML indentation must be spaces: replace the tab with spaces")
+    return YamlProblem(line, col, f"YAML syntax error: {problem}", _syntax_hint(problem))
+
+
+_QUOTE_HINT = {
+    '"': 'end the text with a matching " (write \\" for a " inside it)',
+    "'": "end the text with a matching ' (write '' for a ' inside it)",
+}
+
+
+def _char_at(text: str, mark: Any) -> str:
+    lines = text.split("\n")
+    if 0 <= mark.line < len(lines) and 0 <= mark.column < len(lines[mark.line]):
+        return lines[mark.line][mark.column]
+    return ""
 
 
 def _syntax_hint(problem: str) -> str | None:
@@ -313,6 +366,11 @@ def _syntax_hint(problem: str) -> str | None:
 def problem_from(exc: YamlProblem, path: str) -> Problem:
     """A :class:`YamlProblem` raised while reading ``path`` as a located problem."""
     return Problem(path, exc.line, exc.col, exc.message, "error", exc.hint)
+
+
+def problems_from(exc: YamlProblem, path: str) -> list[Problem]:
+    """Every located problem a read of ``path`` found (the exception and what it carries)."""
+    return [problem_from(one, path) for one in (exc, *exc.more)]
 
 
 _FRONT = re.compile(r"---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)

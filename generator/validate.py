@@ -24,7 +24,7 @@ from generator.model import Item, Lesson, Portal
 from generator.posts import check_posts
 from generator.render import resolve_source_link
 from generator.schedule import check_schedule
-from generator.yamlio import YamlProblem, decode
+from generator.yamlio import YamlProblem, decode, locate_in_scalar
 from generator.translations import check_translations
 
 _INVISIBLE = {"Cc", "Cf", "Zl", "Zp"}
@@ -483,7 +483,7 @@ def _check_markdown_fields(portal: Portal, problems: Problems) -> None:
         leaving = [(link, problem) for link, problem in leaving if problem]
         if not found.hazards and not leaving:
             continue
-        place = _place_in_field(portal.root / source, doc.value_at(loc))
+        place = _place_in_field(portal.root / source, doc.value_at(loc), text)
         for hazard in found.hazards:
             problems.add(source, *place(hazard.line, hazard.col), f"{hazard.message} (in `{loc[-1]}`)",
                          hint="this field is Markdown; ask a developer for an approved component")
@@ -491,20 +491,14 @@ def _check_markdown_fields(portal: Portal, problems: Problems) -> None:
             problems.add(source, *place(link.line, link.col), f"{problem} (in `{loc[-1]}`)")
 
 
-def _place_in_field(path: Path, start: tuple[int, int]) -> Callable[[int, int], tuple[int, int]]:
-    """Map a line and column inside a YAML text value to the file.
+def _place_in_field(path: Path, start: tuple[int, int], value: str) -> Callable[[int, int], tuple[int, int]]:
+    """Map a line and column inside a YAML text value to the file, whatever the value's style.
 
-    A literal block (``|``) keeps its lines, so the place is exact; any other
-    style folds lines, and the value's first character is the best place.
+    Literal (``|``) and folded (``>``) blocks, plain text and quoted text over several lines
+    all point at the problem's own line and column.
     """
-    line, col = start
     try:
-        lines = decode(path.read_bytes()).split("\n")
-        header = lines[line - 1][col - 1 :]
-    except (OSError, YamlProblem, IndexError):
+        source = decode(path.read_bytes())
+    except (OSError, YamlProblem):
         return lambda _line, _col: start
-    if not re.match(r"\|[-+0-9]*[ \t]*(#.*)?$", header):
-        return lambda _line, _col: start
-    body = [text for text in lines[line:] if text.strip()]
-    indent = len(body[0]) - len(body[0].lstrip(" ")) if body else 0
-    return lambda inner_line, inner_col: (line + inner_line, indent + inner_col)
+    return lambda inner_line, inner_col: locate_in_scalar(source, start, value, inner_line, inner_col)

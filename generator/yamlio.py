@@ -391,3 +391,48 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
     body = text[match.end() :]
     body_line = text.count("\n", 0, match.end()) + 1
     return front, body, body_line
+
+
+def locate_in_scalar(source: str, start: tuple[int, int], value: str, line: int, col: int,
+                     *, line_offset: int = 0) -> tuple[int, int]:
+    """Where ``line``:``col`` of a text value (from 1, in the value) stands in the file ``source``.
+
+    ``start`` is where the value starts in the file (a block indicator ``|``/``>``, a quote,
+    or the first character). Whatever the style (literal, folded, plain or quoted over
+    several lines), the value's characters appear in the file in order, with only
+    indentation, line breaks, quotes and escapes between them, so the value is matched
+    against the file character by character. When that fails (an escape such as ``\\n``
+    made the character), the value's start is the answer.
+    """
+    parts = value.split("\n")
+    if not 1 <= line <= len(parts):
+        return start
+    wanted = sum(len(part) + 1 for part in parts[: line - 1]) + min(col - 1, len(parts[line - 1]))
+    lines = source.split("\n")
+    index = start[0] - 1 - line_offset
+    if not 0 <= index < len(lines):
+        return start
+    position = sum(len(text) + 1 for text in lines[:index]) + start[1] - 1
+    if position < len(source) and source[position] in "|>":
+        newline = source.find("\n", position)  # the header may carry a comment: skip the whole line
+        position = len(source) if newline < 0 else newline + 1
+    elif position < len(source) and source[position] in "\"'":
+        position += 1
+    end = len(source)
+    for offset in range(min(wanted, len(value) - 1) + 1):
+        ch = value[offset]
+        if ch in " \t\n":
+            # Folding turns line breaks into spaces and blank lines into breaks: any blank matches.
+            while position < end and source[position] not in " \t\n":
+                position += 1
+        else:
+            position = source.find(ch, position)
+        if not 0 <= position < end:
+            return start
+        if offset == wanted:
+            break
+        position += 1
+    if position >= end:
+        return start
+    row = source.count("\n", 0, position)
+    return row + 1 + line_offset, position - (source.rfind("\n", 0, position) + 1) + 1

@@ -1,0 +1,43 @@
+"""Every problem at its own place: in the file that has it, at the line of the problem itself."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from conftest import run_portal
+
+
+def _located(output: str) -> list[str]:
+    return [line for line in output.splitlines() if re.match(r"^\S+:\d+:\d+: ", line)]
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), "utf-8")
+
+
+def test_problems_in_a_translated_block_field_are_located_at_their_own_lines(sample, runner):
+    translation = sample / "content/playbooks/negativity.sw.yml"
+    _edit(translation, "  mzima, na lile", "  mzima <img src=x onerror=alert(1)>, na lile")
+    _edit(translation, "  wanaohusika.\n", "  wanaohusika. [x](javascript:alert(2))\n")
+    result = run_portal(runner, sample, "validate")
+    assert result.exit_code == 1
+    lines = translation.read_text("utf-8").split("\n")
+    located = _located(result.output)
+    assert len(located) == 2, result.output
+    for message, needle in zip(located, ("onerror", "javascript:"), strict=True):
+        path, line, col = message.split(":")[:3]
+        assert path == "content/playbooks/negativity.sw.yml"
+        assert lines[int(line) - 1][int(col) - 1 :].startswith(needle), message
+
+
+def test_a_problem_in_a_source_field_is_reported_once_not_in_its_translations(sample, runner):
+    source = sample / "content/roles/ceo.yml"
+    _edit(source, "  note about a visit", "  note <b onclick=x>about</b> a visit")
+    result = run_portal(runner, sample, "validate")
+    assert result.exit_code == 1
+    located = _located(result.output)
+    assert len(located) == 1, result.output
+    assert located[0].startswith("content/roles/ceo.yml:9:11: event-handler attribute 'onclick'")

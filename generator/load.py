@@ -13,6 +13,7 @@ import os
 import re
 import types
 import typing
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -151,9 +152,46 @@ def _unwrap(annotation: Any) -> Any:
 
 
 def closest(name: str, candidates: typing.Iterable[str]) -> str | None:
-    """The candidate nearest to a misspelt ``name``, if any is near."""
-    matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    """The candidate nearest to a misspelt ``name``, if any is near.
+
+    Never ``name`` itself, nor a candidate that looks the same once normalised (accents
+    stored another way, invisible characters, surrounding blanks): "did you mean" must
+    show the editor something they can see is different. :func:`same_looking` explains those.
+    """
+    plain = looks(name)
+    others = [c for c in candidates if looks(c) != plain]
+    matches = difflib.get_close_matches(name, others, n=1, cutoff=0.6)
     return matches[0] if matches else None
+
+
+def looks(text: str) -> str:
+    """``text`` as a reader sees it: NFC, without invisible characters or surrounding blanks."""
+    shown = unicodedata.normalize("NFC", text)
+    return "".join(ch for ch in shown if unicodedata.category(ch) not in ("Cc", "Cf")).strip()
+
+
+def same_looking(name: str, candidates: typing.Iterable[str]) -> tuple[str, str] | None:
+    """A candidate that looks like ``name`` but differs, and why, in words for the editor."""
+    plain = looks(name)
+    for candidate in candidates:
+        if candidate == name or looks(candidate) != plain:
+            continue
+        if unicodedata.normalize("NFC", candidate) == unicodedata.normalize("NFC", name):
+            forms = (_form(name), _form(candidate))
+            return candidate, (
+                f"`{candidate}` looks the same, but the two store their accents differently "
+                f"(Unicode {forms[0]} here, {forms[1]} there)"
+            )
+        if candidate.strip() == name.strip() or name.strip() == candidate:
+            return candidate, f"it is `{candidate}` with blanks around it"
+        return candidate, f"`{candidate}` looks the same, but one of them holds invisible characters"
+    return None
+
+
+def _form(text: str) -> str:
+    if unicodedata.is_normalized("NFC", text):
+        return "NFC"
+    return "NFD" if unicodedata.is_normalized("NFD", text) else "a mixed form"
 
 
 def _explain(model: type[BaseModel], doc: Document, detail: Any) -> tuple[int, int, str, str | None]:

@@ -18,7 +18,8 @@ from typing import Any
 
 from generator import markup
 from generator.errors import Problems
-from generator.load import ContentCache, closest, load_content, report_hazards
+from generator.load import SUFFIX_SLIPS as _SUFFIX_SLIPS
+from generator.load import ContentCache, closest, load_content, report_hazards, same_looking
 from generator.memory import collector_paused
 from generator.model import Item, Lesson, Portal
 from generator.posts import check_posts
@@ -57,6 +58,7 @@ def check_portal(portal: Portal, problems: Problems) -> None:
         check_schedule(portal, problems)
         check_translations(portal, problems)
     _check_anchors_of_generated_pages(portal, problems, anchored_links)
+    problems.report_skipped()
 
 
 def _reference(
@@ -72,6 +74,7 @@ def _reference(
         return True
     folder, suffix = _FOLDERS.get(what, (f"{what}s", ".yml"))
     if portal is not None and value in portal.unreadable.get(folder, ()):
+        problems.skip(unreadable_source(portal, folder, value), f"references to this {what}")
         return False
     known = list(known)
     line, col = item.value_at(*loc)
@@ -80,6 +83,12 @@ def _reference(
         problems.add(item.source, line, col,
                      f"the {what} id `{visible(value)}` contains invisible characters ({invisible})",
                      hint="retype the id; it was probably pasted from a document")
+        return False
+    twin = same_looking(value, known)
+    if twin is not None:
+        problems.add(item.source, line, col, f"unknown {what} `{value}`: the file name {twin[1]}",
+                     hint=f"retype this reference, or rename content/{folder}/{twin[0]}{suffix}, "
+                     "so that both store the accent the same way")
         return False
     guess = closest(value, known)
     message = f"unknown {what} `{value}`" + (f"; did you mean `{guess}`?" if guess else "")
@@ -90,6 +99,16 @@ def _reference(
         )
     problems.add(item.source, line, col, message, hint=hint)
     return False
+
+
+def unreadable_source(portal: Portal, folder: str, item_id: str) -> str:
+    """The path of the file behind an id of ``portal.unreadable`` (as it exists, when its suffix slipped)."""
+    suffix = _FOLDERS.get(folder.rstrip("s"), ("", ".yml"))[1]
+    base = portal.root / "content" / folder
+    for candidate in (f"{item_id}{suffix}", *(f"{item_id}{slip}" for slip in _SUFFIX_SLIPS)):
+        if (base / candidate).exists():
+            return f"content/{folder}/{candidate}"
+    return f"content/{folder}/{item_id}{suffix}"
 
 
 _FOLDERS = {"lesson": ("lessons", ".md"), "role": ("roles", ".yml"), "path": ("paths", ".yml"),
@@ -199,7 +218,10 @@ def _check_paths(portal: Portal, problems: Problems) -> None:
                     problems.add(path.source, line, col,
                                  f"due on day {step.due_day}, before its prerequisite `{pre}` (due day {before.due_day})",
                                  hint=f"make it due on day {before.due_day} or later")
-        if not portal.roles_with_path(path.id) and not portal.unreadable.get("roles"):
+        if not portal.roles_with_path(path.id) and portal.unreadable.get("roles"):
+            for role_id in sorted(portal.unreadable["roles"]):
+                problems.skip(unreadable_source(portal, "roles", role_id), "whether each path is some role's")
+        elif not portal.roles_with_path(path.id):
             line, col = path.where("title")
             problems.add(path.source, line, col, "no role is assigned this path", severity="warning",
                          hint="add it to a role's `paths`")
@@ -230,7 +252,10 @@ def _check_lessons(portal: Portal, problems: Problems) -> list[_AnchoredLink]:
                 line, col = lesson.value_at("check", "pass_mark")
                 problems.add(lesson.source, line, col,
                              f"pass mark {meta.check.pass_mark} is more than the {len(meta.check.questions)} question(s)")
-        if lesson.id not in in_paths and not portal.unreadable.get("paths"):
+        if lesson.id not in in_paths and portal.unreadable.get("paths"):
+            for path_id in sorted(portal.unreadable["paths"]):
+                problems.skip(unreadable_source(portal, "paths", path_id), "whether each lesson is in a path")
+        elif lesson.id not in in_paths:
             line, col = lesson.where("title")
             problems.add(lesson.source, line, col, "the lesson is in no learning path", severity="warning",
                          hint="add it to a path's steps, or nobody will be led to it")
@@ -339,9 +364,20 @@ def _is_unreadable(portal: Portal, target: str) -> bool:
 def _bad_link_message(portal: Portal, target: str) -> str:
     path = urllib.parse.unquote(target.partition("#")[0])
     name = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    everything = [*portal.lessons, *portal.roles, *portal.paths, *portal.playbooks]
-    guess = closest(name, everything)
     message = f"link `{target}` points to a page that does not exist"
+    anchor = target.partition("#")[1] + target.partition("#")[2]
+    # A link from a lesson (content/lessons/) to a page that exists, written with the wrong folder:
+    # name the link that works rather than offering the same name back.
+    for folder, items, written in (("lessons", portal.lessons, "{}.md"), ("roles", portal.roles, "../roles/{}.yml"),
+                                   ("paths", portal.paths, "../paths/{}.yml"),
+                                   ("playbooks", portal.playbooks, "../playbooks/{}.yml")):
+        if name in items:
+            return message + f"; `{folder}/{name}` exists: write the link as `{written.format(name)}{anchor}`"
+    everything = [*portal.lessons, *portal.roles, *portal.paths, *portal.playbooks]
+    twin = same_looking(name, everything)
+    if twin is not None:
+        return message + f"; {twin[1]}"
+    guess = closest(name, everything)
     return message + (f"; did you mean `{guess}`?" if guess else "")
 
 

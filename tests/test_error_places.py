@@ -41,3 +41,29 @@ def test_a_problem_in_a_source_field_is_reported_once_not_in_its_translations(sa
     located = _located(result.output)
     assert len(located) == 1, result.output
     assert located[0].startswith("content/roles/ceo.yml:9:11: event-handler attribute 'onclick'")
+
+
+def test_did_you_mean_never_offers_the_name_typed_nor_one_that_looks_the_same():
+    from generator.load import closest, same_looking
+
+    assert closest("keeping-confidence", ["keeping-confidence", "keeping-calm"]) == "keeping-calm"
+    nfd, nfc = "inge\u0301nieur", "ing\u00e9nieur"
+    assert closest(nfd, [nfc]) is None
+    assert closest("second-steps\u200b", ["second-steps"]) is None
+    twin = same_looking(nfd, [nfc, "agent"])
+    assert twin is not None and twin[0] == nfc
+    assert "NFD here, NFC there" in twin[1]
+
+
+def test_a_broken_role_file_is_reported_once_and_posts_do_not_call_it_missing(sample, runner):
+    (sample / "content/roles/engineer.yml").write_text('title: "Engineer\nlevel: 3\n', "utf-8")
+    (sample / "content/playbooks/rewards.yml").write_text("# kind: rewards\n", "utf-8")
+    result = run_portal(runner, sample, "validate")
+    assert result.exit_code == 1
+    assert "there is no content/roles/engineer.yml" not in result.output
+    assert "unknown role `engineer`" not in result.output
+    assert "disclosure hashtag" not in result.output.replace("the disclosure hashtag of posts", "")
+    errors = [line for line in _located(result.output) if ": warning: " not in line]
+    assert [line.split(":")[0] for line in errors] == ["content/playbooks/rewards.yml", "content/roles/engineer.yml"]
+    skipped = [line for line in _located(result.output) if "were skipped" in line]
+    assert len(skipped) == 2, result.output

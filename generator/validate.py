@@ -25,6 +25,7 @@ from generator.model import Item, Lesson, Portal
 from generator.posts import check_posts
 from generator.render import resolve_source_link
 from generator.schedule import check_schedule
+from generator.templatecheck import check_templates
 from generator.yamlio import YamlProblem, decode, locate_in_scalar
 from generator.translations import check_translations
 
@@ -42,6 +43,7 @@ def validate(root: Path, cache: ContentCache | None = None) -> tuple[Portal | No
         portal, problems = load_content(root, cache)
         if portal is not None:
             check_portal(portal, problems)
+            check_templates(portal, problems)
     return (portal if portal is not None and portal.config is not None else None), problems
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from conftest import run_portal
@@ -67,3 +69,53 @@ def test_a_broken_role_file_is_reported_once_and_posts_do_not_call_it_missing(sa
     assert [line.split(":")[0] for line in errors] == ["content/playbooks/rewards.yml", "content/roles/engineer.yml"]
     skipped = [line for line in _located(result.output) if "were skipped" in line]
     assert len(skipped) == 2, result.output
+
+
+def _portal(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``portal`` run as an editor runs it: a separate process, its whole output kept."""
+    return subprocess.run([sys.executable, "-m", "generator", "--root", str(root), *args],
+                          capture_output=True, text=True, check=False)
+
+
+def test_template_mistakes_are_located_by_validate_and_build_without_a_traceback(tmp_path):
+    from test_catalogue import fingerprint, make_repo
+
+    root = make_repo(tmp_path / "repo", {})
+    site = tmp_path / "site"
+    assert _portal(root, "build", "--site-dir", str(site)).returncode == 0
+    before = fingerprint(site)
+
+    (root / "content/playbooks/faq.yml").write_text("kind: faq\ntitle: Questions\nsummary: Common questions.\n")
+    template = root / "overrides/portal/playbooks/faq.md.j2"
+    template.parent.mkdir(parents=True)
+    template.write_text("# {{ data.title }}\n\nAsk {{ contact_person.name }}.\n")
+    for command in (("validate",), ("build", "--site-dir", str(site))):
+        result = _portal(root, *command)
+        output = result.stdout + result.stderr
+        assert result.returncode == 1, output
+        assert "overrides/portal/playbooks/faq.md.j2:3:1: template error: 'contact_person' is undefined" in output
+        assert "Traceback" not in output
+    template.write_text("# {{ data.title }\n")
+    result = _portal(root, "validate")
+    assert "overrides/portal/playbooks/faq.md.j2:1:1: template syntax error" in result.stdout + result.stderr
+
+    template.unlink()
+    (root / "content/playbooks/faq.yml").unlink()
+    main = root / "overrides/main.html"
+    original = main.read_text("utf-8")
+    main.write_text(original.replace("{% block content %}\n", "{% block content %}\n  {{ banner() }}\n"))
+    for command in (("validate",), ("build", "--site-dir", str(site))):
+        result = _portal(root, *command)
+        output = result.stdout + result.stderr
+        assert result.returncode == 1
+        assert "overrides/main.html:8:3: template error: 'banner' is undefined" in output
+        assert "Traceback" not in output
+    # A page's missing attribute shows only when MkDocs renders the page: the build says where.
+    main.write_text(original.replace("{% block content %}\n", "{% block content %}\n  {{ page.banner.text }}\n"))
+    assert _portal(root, "validate").returncode == 0
+    result = _portal(root, "build", "--site-dir", str(site))
+    output = result.stdout + result.stderr
+    assert result.returncode == 1
+    assert "overrides/main.html:8:3: template error:" in output, output
+    assert "Traceback" not in output
+    assert fingerprint(site) == before

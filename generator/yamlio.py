@@ -322,15 +322,17 @@ def _syntax_problem(error: yaml.MarkedYAMLError, text: str, line_offset: int, la
         # PyYAML points at the end of the file; the mistake is the quote that is never closed.
         line, col = _pos(error.context_mark, line_offset)
         quote = _char_at(text, error.context_mark) or '"'
-        return YamlProblem(line, col, f"YAML syntax error: the text opened with {quote} here is never closed", _QUOTE_HINT[quote])
-    if (type(last) is yaml.ScalarEvent and last.style in ('"', "'")
-            and last.end_mark.line > last.start_mark.line):
+        message = f"YAML syntax error: the text opened with {quote} here is never closed"
+        return YamlProblem(line, col, message, _QUOTE_HINT[quote])
+    start, end = getattr(last, "start_mark", None), getattr(last, "end_mark", None)
+    if (type(last) is yaml.ScalarEvent and last.style in ('"', "'") and start is not None and end is not None
+            and end.line > start.line):
         # A quoted text that runs over several lines right before an error has probably lost its end.
-        line, col = _pos(last.start_mark, line_offset)
+        line, col = _pos(start, line_offset)
         where = error.problem_mark or error.context_mark
         at = f" (YAML stopped on line {where.line + 1 + line_offset}: {problem})" if where is not None else ""
         return YamlProblem(line, col, f"YAML syntax error: the text opened with {last.style} here runs on to line "
-                           f"{last.end_mark.line + 1 + line_offset}{at}",
+                           f"{end.line + 1 + line_offset}{at}",
                            "is its closing quote missing? " + _QUOTE_HINT[last.style])
     mark = error.problem_mark or error.context_mark
     line, col = _pos(mark, line_offset) if mark else (1 + line_offset, 1)

@@ -141,24 +141,47 @@ def _compile_theme_templates(root: Path, folder: Path, report: Any) -> None:
     )
     if not theme_files:
         return
+    stamp = tuple((str(path), *_stat(path)) for path in theme_files)
+    if stamp in _CHECKED_THEMES:
+        return  # the same files, already found sound in this process (portal serve checks on every save)
     theme = Theme("material", custom_dir=str(folder.resolve()))
     env = theme.get_env()
     known: set[str] | None = None
+    sound = True
     for path in theme_files:
         name = path.relative_to(folder).as_posix()
         try:
             env.get_template(name)
         except jinja2.TemplateError as error:
             report(error)
+            sound = False
             continue
-        if known is None:
-            known = set(env.globals) | PORTAL_THEME_NAMES | _theme_names(tuple(theme.dirs[1:]))
-        for line, unknown in _unknown_names(env, path, known)[:1]:
+        unknown_names = _unknown_names(env, path, set(env.globals) | PORTAL_THEME_NAMES | MKDOCS_PAGE_NAMES)
+        if unknown_names:  # only then is reading every template of the theme worth its half second
+            if known is None:
+                known = set(env.globals) | PORTAL_THEME_NAMES | _theme_names(tuple(theme.dirs[1:]))
+            unknown_names = _unknown_names(env, path, known)
+        for line, unknown in unknown_names[:1]:
+            sound = False
             report(Problem(_shown(path, root), line, _first_col(path, line),
                            f"template error: '{unknown}' is undefined: no page of the theme has it",
                            "error", f"{_HINT}; names a page has: page, config, nav, base_url, ..."))
+    if sound:
+        _CHECKED_THEMES.add(stamp)
 
 
+_CHECKED_THEMES: set[tuple[tuple[Any, ...], ...]] = set()
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    info = path.stat()
+    return info.st_mtime_ns, info.st_size
+
+
+MKDOCS_PAGE_NAMES = {"config", "nav", "base_url", "extra_css", "extra_javascript", "mkdocs_version",
+                     "build_date_utc", "page", "toc", "meta", "files", "i18n_page_locale"}
+"""What MkDocs puts in the context of every page template (and what Material's base.html sets)."""
+MKDOCS_PAGE_NAMES |= {"features", "lang"}
 PORTAL_THEME_NAMES = {"portal_nav_cache"}
 """Names the portal's plugin gives the theme's templates (see ``PortalPlugin.on_env``)."""
 

@@ -142,3 +142,22 @@ def test_yaml_12_text_is_read_as_a_number_boolean_or_date_only_where_the_schema_
     good = Sample.model_validate(parse("number: 12\nflag: false\nday: 2024-03-01\n").data)
     assert (good.number, good.flag, str(good.day)) == (12, False, "2024-03-01")
     assert isinstance(pydantic.TypeAdapter(schema.Int).validate_python("-3"), int)
+
+
+@pytest.mark.parametrize("text", [
+    "a: 1\nb: |\n  x\n  <i onclick=1>\n",
+    "a: 1\nb: >\n  x y\n\n  <i onclick=1>\n",
+    "a: 1\nb: \"x\n  y <i\n  onclick=1>\"\n",
+    "a: 1\nb: x\n  y\n  <i onclick=1>\n",
+    "a: 1\nb: 'it''s\n  <i onclick=1>'\n",
+    "a: 1\nb: |-  # a comment with onclick in it\n  x\n  <i onclick=1>\n",
+])
+def test_a_place_inside_a_text_value_is_found_in_the_file_whatever_its_style(text):
+    from generator.markup import hazards
+    from generator.yamlio import locate_in_scalar
+
+    doc = parse(text)
+    value = doc.data["b"]
+    [found] = hazards(value)
+    line, col = locate_in_scalar(text, doc.values[("b",)], value, found.line, found.col)
+    assert text.split("\n")[line - 1][col - 1 :].startswith("onclick")

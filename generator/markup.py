@@ -258,6 +258,7 @@ def _danger(tag: str, attrs: Iterable[tuple[str, str | None]]) -> Iterator[tuple
             yield "scheme", f"{attr} {normalised_scheme(value).split(':', 1)[0]}"
 
 
+_ELEMENT_NAME = re.compile(r"[a-z][a-z0-9-]*\Z")
 _BROWSER_NOTE = " (browsers read it as markup: `<!-->`, `<!--->`, `--!>` and `<![CDATA[` do not hide what follows)"
 
 
@@ -276,16 +277,33 @@ def _hazards_only_a_browser_sees(
     """
     from selectolax.lexbor import LexborHTMLParser  # local: only bodies with raw HTML need it
 
+    from generator.sanitize import ATTRIBUTES, TAGS  # what the published page keeps
+
     seen: Counter[tuple[str, str]] = Counter()
     for _line, _col, tag, attrs, _text in tags:
         seen.update(_danger(tag, attrs))
     browser: Counter[tuple[str, str]] = Counter()
+    dropped: Counter[tuple[str, str]] = Counter()
     root = LexborHTMLParser(prose).root
     for node in root.traverse(include_text=False) if root is not None else ():
         tag = (node.tag or "").lower()
-        if tag.startswith(("-", "#")):
+        if tag.startswith(("-", "#")) or tag in ("html", "head", "body"):
             continue
-        browser.update(_danger(tag, [(name.lower(), value) for name, value in node.attributes.items()]))
+        attrs = [(name.lower(), value) for name, value in node.attributes.items()]
+        unsafe = list(_danger(tag, attrs))
+        browser.update(unsafe)
+        if unsafe:
+            continue
+        # Not unsafe, but the sanitizer leaves it out of the page: the editor should know.
+        if tag not in TAGS:
+            if _ELEMENT_NAME.match(tag):  # not `<https://…>` or `<name@host>`: Markdown makes those links
+                dropped["tag", tag] += 1
+            continue
+        kept = ATTRIBUTES.get(tag, ATTRIBUTES["*"])
+        for name, _value in attrs:
+            if name not in kept and not name.startswith(("data-", "aria-")):
+                dropped["attr", f"{tag} {name}"] += 1
+    _report_dropped(prose, where, dropped, hazards)
     reported = {(h.line, h.col) for h in hazards}
     for (kind, name), count in sorted((browser - seen).items()):
         if kind == "tag":
@@ -303,6 +321,21 @@ def _hazards_only_a_browser_sees(
         for place in places[:count]:
             reported.add(place)
             hazards.append(Hazard(*place, message + _BROWSER_NOTE))
+
+
+def _report_dropped(prose: str, where: _Positions, dropped: Counter[tuple[str, str]], hazards: list[Hazard]) -> None:
+    """A hazard for each tag or attribute the published page would silently lose, where it is written."""
+    for (kind, name), count in sorted(dropped.items()):
+        if kind == "tag":
+            pattern = rf"<{re.escape(name)}(?=[\s/>]|$)"
+            message = f"<{name}> is not kept in the published page (to show it as text, put it in `backticks`)"
+        else:
+            tag, attr = name.split(" ", 1)
+            pattern = rf"(?<=[\s\"'/]){re.escape(attr)}(?=[\s=/>]|$)"
+            message = f"attribute '{attr}' of <{tag}> is not kept in the published page"
+        places = [where(m.start()) for m in re.finditer(pattern, prose, re.I)] or [(1, 1)]
+        for place in places[:count]:
+            hazards.append(Hazard(*place, message))
 
 
 def _headings(prose: str) -> Iterator[tuple[str, str | None]]:

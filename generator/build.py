@@ -28,6 +28,7 @@ from generator.load import CONTENT_DIR
 from generator.model import Portal
 from generator.plugin import PortalPlugin
 from generator.project import PLUGIN_NAME, prepare_project
+from generator.templatecheck import template_problem
 from generator.validate import validate
 
 log = logging.getLogger("mkdocs.plugins.generator.build")
@@ -74,7 +75,11 @@ def build_portal(
     pages = 0
     for index, language in enumerate(languages_of(portal)):
         target = staging if index == 0 else staging / language
-        project = prepare_project(portal, work_dir / language, target, language, write=write_docs or dirty)
+        try:
+            project = prepare_project(portal, work_dir / language, target, language, write=write_docs or dirty)
+        except Exception as error:
+            _raise_template_error(error, portal, language)
+            raise
         previous_index = search.read_index(target) if dirty else None
         warnings = _WarningRecorder()
         logging.getLogger("mkdocs").addHandler(warnings)
@@ -90,10 +95,30 @@ def build_portal(
                 search.merge_index(target, previous_index, plugin.page_urls, plugin.rendered_urls)
         except (Abort, MkDocsException) as error:
             raise BuildFailed(f"MkDocs failed for language '{language}': {error}", warnings.messages) from error
+        except Exception as error:
+            _raise_template_error(error, portal, language, warnings.messages)
+            raise
         finally:
             logging.getLogger("mkdocs").removeHandler(warnings)
         pages += project.pages
     return pages
+
+
+def _raise_template_error(error: Exception, portal: Portal, language: str, warnings: list[str] | None = None) -> None:
+    """Raise :class:`BuildFailed` at the template line when a template in ``overrides/`` caused ``error``.
+
+    Validate compiles every template and renders the portal's own; the theme's are rendered
+    only by MkDocs, so a mistake there (an undefined name called) first shows here: its file
+    and line, never a traceback. Any other error is left to the caller.
+    """
+    problem = template_problem(error, portal.root)
+    if problem is not None:
+        try:
+            shown: str | None = (portal.root / problem.path).read_text("utf-8").split("\n")[problem.line - 1]
+        except (OSError, UnicodeDecodeError, IndexError):
+            shown = None
+        raise BuildFailed(f"a template failed for language '{language}':\n{problem.format(shown)}",
+                          warnings) from error
 
 
 class _DirtyBuildNotice(logging.Filter):

@@ -70,6 +70,8 @@ class Problems:
         self.items: list[Problem] = []
         self.files = 0
         """How many content files were read."""
+        self.skipped: dict[str, dict[str, int]] = {}
+        """Checks left out because a file they depend on could not be read: file -> what -> how many."""
 
     def add(
         self,
@@ -82,6 +84,23 @@ class Problems:
         hint: str | None = None,
     ) -> None:
         self.items.append(Problem(path, line, col, message, severity, hint))
+
+    def skip(self, path: str, what: str) -> None:
+        """Note that a check of ``what`` was left out because ``path`` could not be read.
+
+        Each broken file is then named once (:meth:`report_skipped`) instead of every check
+        that needed it reporting a mistake of its own ("there is no roles/x.yml").
+        """
+        counts = self.skipped.setdefault(path, {})
+        counts[what] = counts.get(what, 0) + 1
+
+    def report_skipped(self) -> None:
+        """One warning per unreadable file that made checks be skipped, saying which."""
+        for path, counts in sorted(self.skipped.items()):
+            done = ", ".join(f"{what} ({count})" for what, count in counts.items())
+            self.add(path, 0, 0, f"checks that need this file were skipped until it can be read: {done}",
+                     severity="warning")
+        self.skipped = {}
 
     def extend(self, problems: Iterable[Problem]) -> None:
         self.items.extend(problems)

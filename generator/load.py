@@ -13,6 +13,7 @@ import os
 import re
 import types
 import typing
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,7 +24,7 @@ from pydantic import BaseModel
 from generator import markup, schema
 from generator.errors import Problem, Problems
 from generator.model import Item, Lesson, Portal, fingerprint, page_slug
-from generator.yamlio import Document, YamlProblem, decode, parse, problem_from, split_front_matter
+from generator.yamlio import Document, YamlProblem, decode, parse, problems_from, split_front_matter
 
 M = TypeVar("M", bound=BaseModel)
 R = TypeVar("R")
@@ -65,7 +66,7 @@ def read_text(path: Path, root: Path, problems: Problems, raw: bytes | None = No
     try:
         return decode(path.read_bytes() if raw is None else raw)
     except YamlProblem as exc:
-        problems.extend([problem_from(exc, rel)])
+        problems.extend(problems_from(exc, rel))
     except OSError as exc:
         problems.add(rel, 0, 0, f"cannot read file: {exc.strerror}")
     return None
@@ -78,7 +79,7 @@ def read_yaml(path: Path, root: Path, problems: Problems, raw: bytes | None = No
     try:
         return parse(text)
     except YamlProblem as exc:
-        problems.extend([problem_from(exc, relative(path, root))])
+        problems.extend(problems_from(exc, relative(path, root)))
         return None
 
 
@@ -151,9 +152,46 @@ def _unwrap(annotation: Any) -> Any:
 
 
 def closest(name: str, candidates: typing.Iterable[str]) -> str | None:
-    """The candidate nearest to a misspelt ``name``, if any is near."""
-    matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    """The candidate nearest to a misspelt ``name``, if any is near.
+
+    Never ``name`` itself, nor a candidate that looks the same once normalised (accents
+    stored another way, invisible characters, surrounding blanks): "did you mean" must
+    show the editor something they can see is different. :func:`same_looking` explains those.
+    """
+    plain = looks(name)
+    others = [c for c in candidates if looks(c) != plain]
+    matches = difflib.get_close_matches(name, others, n=1, cutoff=0.6)
     return matches[0] if matches else None
+
+
+def looks(text: str) -> str:
+    """``text`` as a reader sees it: NFC, without invisible characters or surrounding blanks."""
+    shown = unicodedata.normalize("NFC", text)
+    return "".join(ch for ch in shown if unicodedata.category(ch) not in ("Cc", "Cf")).strip()
+
+
+def same_looking(name: str, candidates: typing.Iterable[str]) -> tuple[str, str] | None:
+    """A candidate that looks like ``name`` but differs, and why, in words for the editor."""
+    plain = looks(name)
+    for candidate in candidates:
+        if candidate == name or looks(candidate) != plain:
+            continue
+        if unicodedata.normalize("NFC", candidate) == unicodedata.normalize("NFC", name):
+            forms = (_form(name), _form(candidate))
+            return candidate, (
+                f"`{candidate}` looks the same, but the two store their accents differently "
+                f"(Unicode {forms[0]} here, {forms[1]} there)"
+            )
+        if candidate.strip() == name.strip() or name.strip() == candidate:
+            return candidate, f"it is `{candidate}` with blanks around it"
+        return candidate, f"`{candidate}` looks the same, but one of them holds invisible characters"
+    return None
+
+
+def _form(text: str) -> str:
+    if unicodedata.is_normalized("NFC", text):
+        return "NFC"
+    return "NFD" if unicodedata.is_normalized("NFD", text) else "a mixed form"
 
 
 def _explain(model: type[BaseModel], doc: Document, detail: Any) -> tuple[int, int, str, str | None]:
@@ -205,6 +243,9 @@ def _explain(model: type[BaseModel], doc: Document, detail: Any) -> tuple[int, i
         message = f"expected a mapping of fields (key: value), got {_describe(given)}"
     elif kind == "string_type":
         message = f"expected text, got {_describe(given)}"
+        if isinstance(given, dict) and len(given) == 1:
+            # `- Note: be kind` reads as a mapping; the editor meant one text with ': ' in it.
+            hint = "a ': ' inside a value starts a mapping: put the whole text in quotes"
     else:
         message = detail["msg"][0].lower() + detail["msg"][1:]
     return line, col, f"`{field}` {message}", hint
@@ -469,7 +510,7 @@ def _load_lesson(path: Path, root: Path, problems: Problems, raw: bytes | None =
         front, body, body_line = split_front_matter(text)
         doc = parse(front, line_offset=1)
     except YamlProblem as exc:
-        problems.extend([problem_from(exc, rel)])
+        problems.extend(problems_from(exc, rel))
         return None
     meta = check_shape(schema.LessonMeta, doc, rel, problems)
     if meta is None:

@@ -19,7 +19,8 @@ import functools
 import html
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from html.parser import HTMLParser
 
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
@@ -231,6 +232,7 @@ def scan(body: str) -> Scan:
                     place = where(base + value_at) if value_at >= 0 else where(base + offset)
                     for part in attr_value.split(",") if attr == "srcset" else [attr_value]:
                         links.append(Link(part.strip().split(" ")[0], *place, image=name == "img"))
+        _hazards_only_a_browser_sees(prose, where, reader.tags, hazards)
     for link in links:
         scheme = normalised_scheme(link.target)
         if scheme.startswith(UNSAFE_SCHEMES):
@@ -241,6 +243,99 @@ def scan(body: str) -> Scan:
     links.sort(key=lambda link: (link.line, link.col))
     hazards.sort(key=lambda h: (h.line, h.col))
     return Scan(tuple(links), tuple(hazards), frozenset(ids))
+
+
+def _danger(tag: str, attrs: Iterable[tuple[str, str | None]]) -> Iterator[tuple[str, str]]:
+    """What makes one element unsafe, as (kind, name) pairs that can be counted and looked for."""
+    if tag in FORBIDDEN_TAGS:
+        yield "tag", tag
+    for attr, value in attrs:
+        if attr.startswith("on"):
+            yield "attr", attr
+        elif attr == "style":
+            yield "attr", "style"
+        elif attr in URL_ATTRIBUTES and value and normalised_scheme(value).startswith(UNSAFE_SCHEMES):
+            yield "scheme", f"{attr} {normalised_scheme(value).split(':', 1)[0]}"
+
+
+_ELEMENT_NAME = re.compile(r"[a-z][a-z0-9-]*\Z")
+_BROWSER_NOTE = " (browsers read it as markup: `<!-->`, `<!--->`, `--!>` and `<![CDATA[` do not hide what follows)"
+
+
+def _hazards_only_a_browser_sees(
+    prose: str, where: _Positions, tags: list[tuple[int, int, str, list[tuple[str, str | None]], str]],
+    hazards: list[Hazard],
+) -> None:
+    """Add what a browser's HTML parser finds unsafe and the standard library's tokenizer did not see.
+
+    ``html.parser`` reads some comment forms differently from browsers: ``<!-->`` and
+    ``<!--->`` are whole (empty) comments to a browser, ``--!>`` ends one, and ``<![CDATA[``
+    outside SVG is a bogus comment that ends at the first ``>``; an ``<img onerror>`` after
+    any of them runs in Chromium although ``html.parser`` read it as comment text. lexbor
+    (through selectolax) parses as the HTML standard says; each unsafe thing it finds beyond
+    those already reported is looked for in the text, to be reported where it stands.
+    """
+    from selectolax.lexbor import LexborHTMLParser  # local: only bodies with raw HTML need it
+
+    from generator.sanitize import ATTRIBUTES, TAGS  # what the published page keeps
+
+    seen: Counter[tuple[str, str]] = Counter()
+    for _line, _col, tag, attrs, _text in tags:
+        seen.update(_danger(tag, attrs))
+    browser: Counter[tuple[str, str]] = Counter()
+    dropped: Counter[tuple[str, str]] = Counter()
+    root = LexborHTMLParser(prose).root
+    for node in root.traverse(include_text=False) if root is not None else ():
+        tag = (node.tag or "").lower()
+        if tag.startswith(("-", "#")) or tag in ("html", "head", "body"):
+            continue
+        attrs = [(name.lower(), value) for name, value in node.attributes.items()]
+        unsafe = list(_danger(tag, attrs))
+        browser.update(unsafe)
+        if unsafe:
+            continue
+        # Not unsafe, but the sanitizer leaves it out of the page: the editor should know.
+        if tag not in TAGS:
+            if _ELEMENT_NAME.match(tag):  # not `<https://…>` or `<name@host>`: Markdown makes those links
+                dropped["tag", tag] += 1
+            continue
+        kept = ATTRIBUTES.get(tag, ATTRIBUTES["*"])
+        for name, _value in attrs:
+            if name not in kept and not name.startswith(("data-", "aria-")):
+                dropped["attr", f"{tag} {name}"] += 1
+    _report_dropped(prose, where, dropped, hazards)
+    reported = {(h.line, h.col) for h in hazards}
+    for (kind, name), count in sorted((browser - seen).items()):
+        if kind == "tag":
+            pattern, message = rf"<{re.escape(name)}(?=[\s/>]|$)", f"<{name}> is not allowed"
+        elif name == "style":
+            pattern, message = r"(?<=[\s\"'/])style\s*=", "inline style attributes are not allowed"
+        elif kind == "attr":
+            pattern, message = rf"(?<=[\s\"'/]){re.escape(name)}(?=[\s=/>]|$)", \
+                f"event-handler attribute '{name}' is not allowed"
+        else:
+            attr, scheme = name.split(" ", 1)
+            pattern, message = rf"(?<=[\s\"'/]){re.escape(attr)}\s*=", f"'{scheme}:' links are not allowed"
+        places = [where(m.start()) for m in re.finditer(pattern, prose, re.I)]
+        places = [place for place in places if place not in reported] or [(1, 1)]
+        for place in places[:count]:
+            reported.add(place)
+            hazards.append(Hazard(*place, message + _BROWSER_NOTE))
+
+
+def _report_dropped(prose: str, where: _Positions, dropped: Counter[tuple[str, str]], hazards: list[Hazard]) -> None:
+    """A hazard for each tag or attribute the published page would silently lose, where it is written."""
+    for (kind, name), count in sorted(dropped.items()):
+        if kind == "tag":
+            pattern = rf"<{re.escape(name)}(?=[\s/>]|$)"
+            message = f"<{name}> is not kept in the published page (to show it as text, put it in `backticks`)"
+        else:
+            tag, attr = name.split(" ", 1)
+            pattern = rf"(?<=[\s\"'/]){re.escape(attr)}(?=[\s=/>]|$)"
+            message = f"attribute '{attr}' of <{tag}> is not kept in the published page"
+        places = [where(m.start()) for m in re.finditer(pattern, prose, re.I)] or [(1, 1)]
+        for place in places[:count]:
+            hazards.append(Hazard(*place, message))
 
 
 def _headings(prose: str) -> Iterator[tuple[str, str | None]]:

@@ -201,6 +201,11 @@ def policy_problems(portal: Portal) -> Problems:
 
 
 def _unknown(portal: Portal, problems: Problems, item: Item[Any], loc: tuple[Any, ...], value: str) -> None:
+    if value in portal.unreadable.get("roles", ()):
+        from generator.validate import unreadable_source  # local: validate imports this module
+
+        problems.skip(unreadable_source(portal, "roles", value), "references to this role")
+        return
     line, col = item.value_at(*loc)
     guess = closest(value, portal.roles)
     problems.add(item.source, line, col, f"unknown role `{value}`" + (f"; did you mean `{guess}`?" if guess else ""),

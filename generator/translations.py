@@ -33,7 +33,7 @@ from generator import markup, schema
 from generator.errors import Problems
 from generator.languages import ISO_639_1, codes, direction, name_of
 from generator.model import Item, Lesson, Portal
-from generator.yamlio import Document, YamlProblem, decode, load_settings, parse, problem_from, split_front_matter
+from generator.yamlio import Document, YamlProblem, decode, load_settings, parse, problems_from, split_front_matter
 
 if typing.TYPE_CHECKING:
     from generator.load import ContentCache
@@ -185,7 +185,7 @@ def _load_one(
         else:
             doc = parse(text)
     except YamlProblem as exc:
-        problems.extend([problem_from(exc, rel)])
+        problems.extend(problems_from(exc, rel))
         return None
     if not isinstance(doc.data, dict):
         line, col = doc.value_at(())
@@ -386,7 +386,7 @@ def _check_answers(source: schema.LessonMeta, translated: schema.LessonMeta, doc
 def check_translations(portal: Portal, problems: Problems) -> None:
     """The declared languages, and the Markdown and links of every translation."""
     _check_languages(portal, problems)
-    from generator.validate import _check_lesson_body
+    from generator.validate import _check_lesson_body, _place_in_field
 
     for translations in portal.translations.values():
         for translation in translations.values():
@@ -398,11 +398,16 @@ def check_translations(portal: Portal, problems: Problems) -> None:
                 _check_lesson_body(portal, lesson, problems)
             for field in ("introduction", "social_media"):
                 text = getattr(translation.data, field, None)
-                if not text:
+                if not text or (field,) not in translation.doc.values:
+                    continue  # a field the translation leaves out shows the source's text, checked there
+                found = markup.hazards(text)
+                if not found:
                     continue
-                line, col = translation.doc.value_at((field,))
-                for hazard in markup.hazards(text):
-                    problems.add(translation.source, line, col, f"{hazard.message} (in `{field}`)")
+                place = _place_in_field(portal.root / translation.source, translation.doc.value_at((field,)), text)
+                for hazard in found:
+                    problems.add(translation.source, *place(hazard.line, hazard.col),
+                                 f"{hazard.message} (in `{field}`)",
+                                 hint="this field is Markdown; ask a developer for an approved component")
 
 
 def _check_languages(portal: Portal, problems: Problems) -> None:

@@ -18,14 +18,16 @@ from typing import Any
 
 from generator import answerkey, markup
 from generator.errors import Problems
-from generator.load import ContentCache, closest, load_content, report_hazards
+from generator.load import SUFFIX_SLIPS as _SUFFIX_SLIPS
+from generator.load import ContentCache, closest, load_content, report_hazards, same_looking
 from generator.memory import collector_paused
 from generator.model import Item, Lesson, Portal
 from generator.posts import check_posts
 from generator.render import resolve_source_link
 from generator.revisions import GitError, git
 from generator.schedule import check_schedule
-from generator.yamlio import YamlProblem, decode
+from generator.templatecheck import check_templates
+from generator.yamlio import YamlProblem, decode, locate_in_scalar
 from generator.translations import check_translations
 from generator.xapi import check_learning_records
 
@@ -43,6 +45,7 @@ def validate(root: Path, cache: ContentCache | None = None) -> tuple[Portal | No
         portal, problems = load_content(root, cache)
         if portal is not None:
             check_portal(portal, problems)
+            check_templates(portal, problems)
     return (portal if portal is not None and portal.config is not None else None), problems
 
 
@@ -61,6 +64,7 @@ def check_portal(portal: Portal, problems: Problems) -> None:
         _check_changes_since(portal, problems)
         check_learning_records(portal, problems)
     _check_anchors_of_generated_pages(portal, problems, anchored_links)
+    problems.report_skipped()
 
 
 def _check_changes_since(portal: Portal, problems: Problems) -> None:
@@ -94,6 +98,7 @@ def _reference(
         return True
     folder, suffix = _FOLDERS.get(what, (f"{what}s", ".yml"))
     if portal is not None and value in portal.unreadable.get(folder, ()):
+        problems.skip(unreadable_source(portal, folder, value), f"references to this {what}")
         return False
     known = list(known)
     line, col = item.value_at(*loc)
@@ -102,6 +107,12 @@ def _reference(
         problems.add(item.source, line, col,
                      f"the {what} id `{visible(value)}` contains invisible characters ({invisible})",
                      hint="retype the id; it was probably pasted from a document")
+        return False
+    twin = same_looking(value, known)
+    if twin is not None:
+        problems.add(item.source, line, col, f"unknown {what} `{value}`: the file name {twin[1]}",
+                     hint=f"retype this reference, or rename content/{folder}/{twin[0]}{suffix}, "
+                     "so that both store the accent the same way")
         return False
     guess = closest(value, known)
     message = f"unknown {what} `{value}`" + (f"; did you mean `{guess}`?" if guess else "")
@@ -112,6 +123,16 @@ def _reference(
         )
     problems.add(item.source, line, col, message, hint=hint)
     return False
+
+
+def unreadable_source(portal: Portal, folder: str, item_id: str) -> str:
+    """The path of the file behind an id of ``portal.unreadable`` (as it exists, when its suffix slipped)."""
+    suffix = _FOLDERS.get(folder.rstrip("s"), ("", ".yml"))[1]
+    base = portal.root / "content" / folder
+    for candidate in (f"{item_id}{suffix}", *(f"{item_id}{slip}" for slip in _SUFFIX_SLIPS)):
+        if (base / candidate).exists():
+            return f"content/{folder}/{candidate}"
+    return f"content/{folder}/{item_id}{suffix}"
 
 
 _FOLDERS = {"lesson": ("lessons", ".md"), "role": ("roles", ".yml"), "path": ("paths", ".yml"),
@@ -221,7 +242,10 @@ def _check_paths(portal: Portal, problems: Problems) -> None:
                     problems.add(path.source, line, col,
                                  f"due on day {step.due_day}, before its prerequisite `{pre}` (due day {before.due_day})",
                                  hint=f"make it due on day {before.due_day} or later")
-        if not portal.roles_with_path(path.id) and not portal.unreadable.get("roles"):
+        if not portal.roles_with_path(path.id) and portal.unreadable.get("roles"):
+            for role_id in sorted(portal.unreadable["roles"]):
+                problems.skip(unreadable_source(portal, "roles", role_id), "whether each path is some role's")
+        elif not portal.roles_with_path(path.id):
             line, col = path.where("title")
             problems.add(path.source, line, col, "no role is assigned this path", severity="warning",
                          hint="add it to a role's `paths`")
@@ -256,7 +280,10 @@ def _check_lessons(portal: Portal, problems: Problems) -> list[_AnchoredLink]:
                 line, col = lesson.where("check")
                 problems.add(lesson.source, line, col, message, severity="warning",
                              hint="reorder the options, or give the right answers fewer words and the others more")
-        if lesson.id not in in_paths and not portal.unreadable.get("paths"):
+        if lesson.id not in in_paths and portal.unreadable.get("paths"):
+            for path_id in sorted(portal.unreadable["paths"]):
+                problems.skip(unreadable_source(portal, "paths", path_id), "whether each lesson is in a path")
+        elif lesson.id not in in_paths:
             line, col = lesson.where("title")
             problems.add(lesson.source, line, col, "the lesson is in no learning path", severity="warning",
                          hint="add it to a path's steps, or nobody will be led to it")
@@ -365,9 +392,20 @@ def _is_unreadable(portal: Portal, target: str) -> bool:
 def _bad_link_message(portal: Portal, target: str) -> str:
     path = urllib.parse.unquote(target.partition("#")[0])
     name = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    everything = [*portal.lessons, *portal.roles, *portal.paths, *portal.playbooks]
-    guess = closest(name, everything)
     message = f"link `{target}` points to a page that does not exist"
+    anchor = target.partition("#")[1] + target.partition("#")[2]
+    # A link from a lesson (content/lessons/) to a page that exists, written with the wrong folder:
+    # name the link that works rather than offering the same name back.
+    for folder, items, written in (("lessons", portal.lessons, "{}.md"), ("roles", portal.roles, "../roles/{}.yml"),
+                                   ("paths", portal.paths, "../paths/{}.yml"),
+                                   ("playbooks", portal.playbooks, "../playbooks/{}.yml")):
+        if name in items:
+            return message + f"; `{folder}/{name}` exists: write the link as `{written.format(name)}{anchor}`"
+    everything = [*portal.lessons, *portal.roles, *portal.paths, *portal.playbooks]
+    twin = same_looking(name, everything)
+    if twin is not None:
+        return message + f"; {twin[1]}"
+    guess = closest(name, everything)
     return message + (f"; did you mean `{guess}`?" if guess else "")
 
 
@@ -509,7 +547,7 @@ def _check_markdown_fields(portal: Portal, problems: Problems) -> None:
         leaving = [(link, problem) for link, problem in leaving if problem]
         if not found.hazards and not leaving:
             continue
-        place = _place_in_field(portal.root / source, doc.value_at(loc))
+        place = _place_in_field(portal.root / source, doc.value_at(loc), text)
         for hazard in found.hazards:
             problems.add(source, *place(hazard.line, hazard.col), f"{hazard.message} (in `{loc[-1]}`)",
                          hint="this field is Markdown; ask a developer for an approved component")
@@ -517,20 +555,14 @@ def _check_markdown_fields(portal: Portal, problems: Problems) -> None:
             problems.add(source, *place(link.line, link.col), f"{problem} (in `{loc[-1]}`)")
 
 
-def _place_in_field(path: Path, start: tuple[int, int]) -> Callable[[int, int], tuple[int, int]]:
-    """Map a line and column inside a YAML text value to the file.
+def _place_in_field(path: Path, start: tuple[int, int], value: str) -> Callable[[int, int], tuple[int, int]]:
+    """Map a line and column inside a YAML text value to the file, whatever the value's style.
 
-    A literal block (``|``) keeps its lines, so the place is exact; any other
-    style folds lines, and the value's first character is the best place.
+    Literal (``|``) and folded (``>``) blocks, plain text and quoted text over several lines
+    all point at the problem's own line and column.
     """
-    line, col = start
     try:
-        lines = decode(path.read_bytes()).split("\n")
-        header = lines[line - 1][col - 1 :]
-    except (OSError, YamlProblem, IndexError):
+        source = decode(path.read_bytes())
+    except (OSError, YamlProblem):
         return lambda _line, _col: start
-    if not re.match(r"\|[-+0-9]*[ \t]*(#.*)?$", header):
-        return lambda _line, _col: start
-    body = [text for text in lines[line:] if text.strip()]
-    indent = len(body[0]) - len(body[0].lstrip(" ")) if body else 0
-    return lambda inner_line, inner_col: (line + inner_line, indent + inner_col)
+    return lambda inner_line, inner_col: locate_in_scalar(source, start, value, inner_line, inner_col)

@@ -81,6 +81,8 @@ class YamlProblem(Exception):
     def __init__(self, line: int, col: int, message: str, hint: str | None = None) -> None:
         super().__init__(message)
         self.line, self.col, self.message, self.hint = line, col, message, hint
+        self.more: list[YamlProblem] = []
+        """Further problems found in the same read (every duplicate key, then what stopped it)."""
 
 
 def decode(raw: bytes) -> str:
@@ -133,7 +135,7 @@ def parse(text: str, *, line_offset: int = 0) -> Document:
     """
     parser = _Parser(text)
     try:
-        return _build(parser, line_offset)
+        return _build(parser, line_offset, text)
     except yaml.reader.ReaderError as error:
         offset = error.position
         line = text.count("\n", 0, offset) + 1 + line_offset
@@ -161,7 +163,42 @@ def _refuse(event: Any, line: int, col: int) -> None:
     )
 
 
-def _build(parser: Any, line_offset: int) -> Document:
+def _too_deep(text: str, line: int, col: int, depth: int, line_offset: int) -> YamlProblem | None:
+    """Where flow brackets after ``line:col`` (at ``depth`` levels) first pass :data:`MAX_DEPTH`.
+
+    PyYAML 6.0.4 stops at its own limit (1,000 levels), which its scanner reaches by looking
+    ahead through ``[[[…`` before the builder sees the 33rd level; this finds that level.
+    """
+    lines = text.split("\n")
+    quote = ""
+    for number in range(line - 1, len(lines)):
+        row = lines[number]
+        start = col - 1 if number == line - 1 else 0
+        for index in range(start, len(row)):
+            ch = row[index]
+            if quote:
+                if ch == quote:
+                    quote = ""
+            elif ch in "\"'":
+                quote = ch
+            elif ch == "#" and (index == 0 or row[index - 1] in " \t"):
+                break
+            elif ch in "[{":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return YamlProblem(number + 1 + line_offset, index + 1, *_TOO_DEEP)
+            elif ch in "]}":
+                depth -= 1
+    return None
+
+
+_TOO_DEEP = (
+    f"lists and mappings are nested more than {MAX_DEPTH} levels deep",
+    "content needs only a few levels; check the brackets and the indentation",
+)
+
+
+def _build(parser: Any, line_offset: int, text: str = "") -> Document:
     # Written for speed (it sees every node of every file): one loop, no helper calls per node.
     values: dict[Loc, tuple[int, int]] = {}
     keys: dict[Loc, tuple[int, int]] = {}
@@ -174,6 +211,9 @@ def _build(parser: Any, line_offset: int) -> Document:
     ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
     null, non_text_key = _NULL.match, _NON_TEXT_KEY.match
     get_event = parser.get_event
+    mark: Any = None
+    event: Any = None
+    duplicates: list[YamlProblem] = []
     try:
         while (event := get_event()) is not None:
             kind = type(event)
@@ -203,11 +243,13 @@ def _build(parser: Any, line_offset: int) -> Document:
                                 )
                         seen = frame[3]
                         if key in seen:
-                            raise YamlProblem(
+                            # Every duplicate of the file is reported, at every depth; reading goes on.
+                            duplicates.append(YamlProblem(
                                 line, col, f"duplicate key '{key}' (first defined on line {seen[key][0]})",
                                 "remove one of them",
-                            )
-                        seen[key] = (line, col)
+                            ))
+                        else:
+                            seen[key] = (line, col)
                         frame[2] = key
                         keys[(*frame[1], key)] = (line, col)
                         continue
@@ -223,10 +265,7 @@ def _build(parser: Any, line_offset: int) -> Document:
                     new_frame = None
                 else:
                     if len(stack) >= MAX_DEPTH:
-                        raise YamlProblem(
-                            line, col, f"lists and mappings are nested more than {MAX_DEPTH} levels deep",
-                            "content needs only a few levels; check the brackets and the indentation",
-                        )
+                        raise YamlProblem(line, col, *_TOO_DEEP)
                     value = {} if kind is mapping_start else []
                     new_frame = [value, loc, None, {}]
                 if stack:
@@ -251,14 +290,69 @@ def _build(parser: Any, line_offset: int) -> Document:
             elif kind is yaml.AliasEvent:
                 line, col = _pos(event.start_mark, line_offset)
                 raise YamlProblem(line, col, f"alias '*{event.anchor}' is not allowed", "write the value out in full")
+    except YamlProblem as stop:
+        raise _with_duplicates(duplicates, stop) from None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, col = _pos(mark, line_offset) if mark else (1 + line_offset, 1)
-        problem = (error.problem or error.context or "YAML syntax error").strip()
-        raise YamlProblem(line, col, f"YAML syntax error: {problem}", _syntax_hint(problem)) from None
+        if "nesting depth" in str(error.problem):
+            # Start after the last node built: its own bracket is already counted in the stack.
+            line, col = (mark.line + 1, mark.column + 2) if mark is not None else (1, 1)
+            deep = _too_deep(text, line, col, len(stack), line_offset)
+            if deep is not None:
+                raise _with_duplicates(duplicates, deep) from None
+        raise _with_duplicates(duplicates, _syntax_problem(error, text, line_offset, event)) from None
+    if duplicates:
+        raise _with_duplicates(duplicates, None)
     if not have_root or root is None:
         raise YamlProblem(1 + line_offset, 1, "file is empty (or only comments)", "add the required fields")
     return Document(root, values, keys)
+
+
+def _with_duplicates(duplicates: list[YamlProblem], stop: YamlProblem | None) -> YamlProblem:
+    """One exception that carries the duplicate keys found so far and the problem that stopped reading."""
+    found = [*duplicates, *([stop] if stop is not None else [])]
+    first, first.more = found[0], found[1:]
+    return first
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, text: str, line_offset: int, last: Any) -> YamlProblem:
+    """PyYAML's syntax error in words an editor can act on, at the place to fix."""
+    problem = (error.problem or error.context or "YAML syntax error").strip()
+    context = (error.context or "").strip()
+    if "quoted scalar" in context and error.context_mark is not None and "end of stream" in problem:
+        # PyYAML points at the end of the file; the mistake is the quote that is never closed.
+        line, col = _pos(error.context_mark, line_offset)
+        quote = _char_at(text, error.context_mark) or '"'
+        message = f"YAML syntax error: the text opened with {quote} here is never closed"
+        return YamlProblem(line, col, message, _QUOTE_HINT[quote])
+    start, end = getattr(last, "start_mark", None), getattr(last, "end_mark", None)
+    if (type(last) is yaml.ScalarEvent and last.style in ('"', "'") and start is not None and end is not None
+            and end.line > start.line):
+        # A quoted text that runs over several lines right before an error has probably lost its end.
+        line, col = _pos(start, line_offset)
+        where = error.problem_mark or error.context_mark
+        at = f" (YAML stopped on line {where.line + 1 + line_offset}: {problem})" if where is not None else ""
+        return YamlProblem(line, col, f"YAML syntax error: the text opened with {last.style} here runs on to line "
+                           f"{end.line + 1 + line_offset}{at}",
+                           "is its closing quote missing? " + _QUOTE_HINT[last.style])
+    mark = error.problem_mark or error.context_mark
+    line, col = _pos(mark, line_offset) if mark else (1 + line_offset, 1)
+    if mark is not None and _char_at(text, mark) == "\t":
+        return YamlProblem(line, col, "YAML syntax error: a tab character indents this line",
+                           "YAML indentation must be spaces: replace the tab with spaces")
+    return YamlProblem(line, col, f"YAML syntax error: {problem}", _syntax_hint(problem))
+
+
+_QUOTE_HINT = {
+    '"': 'end the text with a matching " (write \\" for a " inside it)',
+    "'": "end the text with a matching ' (write '' for a ' inside it)",
+}
+
+
+def _char_at(text: str, mark: Any) -> str:
+    lines = text.split("\n")
+    if 0 <= mark.line < len(lines) and 0 <= mark.column < len(lines[mark.line]):
+        return lines[mark.line][mark.column]
+    return ""
 
 
 def _syntax_hint(problem: str) -> str | None:
@@ -274,6 +368,11 @@ def _syntax_hint(problem: str) -> str | None:
 def problem_from(exc: YamlProblem, path: str) -> Problem:
     """A :class:`YamlProblem` raised while reading ``path`` as a located problem."""
     return Problem(path, exc.line, exc.col, exc.message, "error", exc.hint)
+
+
+def problems_from(exc: YamlProblem, path: str) -> list[Problem]:
+    """Every located problem a read of ``path`` found (the exception and what it carries)."""
+    return [problem_from(one, path) for one in (exc, *exc.more)]
 
 
 _FRONT = re.compile(r"---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
@@ -294,3 +393,48 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
     body = text[match.end() :]
     body_line = text.count("\n", 0, match.end()) + 1
     return front, body, body_line
+
+
+def locate_in_scalar(source: str, start: tuple[int, int], value: str, line: int, col: int,
+                     *, line_offset: int = 0) -> tuple[int, int]:
+    """Where ``line``:``col`` of a text value (from 1, in the value) stands in the file ``source``.
+
+    ``start`` is where the value starts in the file (a block indicator ``|``/``>``, a quote,
+    or the first character). Whatever the style (literal, folded, plain or quoted over
+    several lines), the value's characters appear in the file in order, with only
+    indentation, line breaks, quotes and escapes between them, so the value is matched
+    against the file character by character. When that fails (an escape such as ``\\n``
+    made the character), the value's start is the answer.
+    """
+    parts = value.split("\n")
+    if not 1 <= line <= len(parts):
+        return start
+    wanted = sum(len(part) + 1 for part in parts[: line - 1]) + min(col - 1, len(parts[line - 1]))
+    lines = source.split("\n")
+    index = start[0] - 1 - line_offset
+    if not 0 <= index < len(lines):
+        return start
+    position = sum(len(text) + 1 for text in lines[:index]) + start[1] - 1
+    if position < len(source) and source[position] in "|>":
+        newline = source.find("\n", position)  # the header may carry a comment: skip the whole line
+        position = len(source) if newline < 0 else newline + 1
+    elif position < len(source) and source[position] in "\"'":
+        position += 1
+    end = len(source)
+    for offset in range(min(wanted, len(value) - 1) + 1):
+        ch = value[offset]
+        if ch in " \t\n":
+            # Folding turns line breaks into spaces and blank lines into breaks: any blank matches.
+            while position < end and source[position] not in " \t\n":
+                position += 1
+        else:
+            position = source.find(ch, position)
+        if not 0 <= position < end:
+            return start
+        if offset == wanted:
+            break
+        position += 1
+    if position >= end:
+        return start
+    row = source.count("\n", 0, position)
+    return row + 1 + line_offset, position - (source.rfind("\n", 0, position) + 1) + 1

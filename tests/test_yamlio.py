@@ -87,6 +87,13 @@ def test_nesting_deeper_than_content_needs_is_refused_before_it_costs_memory():
     assert (caught.value.line, caught.value.col) == (1, 39)
 
 
+def test_deep_flow_nesting_below_block_levels_is_located_at_the_level_past_the_limit():
+    # PyYAML 6.0.4 refuses 1,000 levels with its own words before the builder sees level 33.
+    with pytest.raises(YamlProblem, match="nested more than 32 levels") as caught:
+        parse("a:\n  b: " + "[" * 2_000)
+    assert (caught.value.line, caught.value.col) == (2, 36)
+
+
 def test_utf16_without_a_byte_order_mark_is_named_as_such():
     with pytest.raises(YamlProblem, match="UTF-16"):
         decode("title: x\n".encode("utf-16-le"))
@@ -135,3 +142,22 @@ def test_yaml_12_text_is_read_as_a_number_boolean_or_date_only_where_the_schema_
     good = Sample.model_validate(parse("number: 12\nflag: false\nday: 2024-03-01\n").data)
     assert (good.number, good.flag, str(good.day)) == (12, False, "2024-03-01")
     assert isinstance(pydantic.TypeAdapter(schema.Int).validate_python("-3"), int)
+
+
+@pytest.mark.parametrize("text", [
+    "a: 1\nb: |\n  x\n  <i onclick=1>\n",
+    "a: 1\nb: >\n  x y\n\n  <i onclick=1>\n",
+    "a: 1\nb: \"x\n  y <i\n  onclick=1>\"\n",
+    "a: 1\nb: x\n  y\n  <i onclick=1>\n",
+    "a: 1\nb: 'it''s\n  <i onclick=1>'\n",
+    "a: 1\nb: |-  # a comment with onclick in it\n  x\n  <i onclick=1>\n",
+])
+def test_a_place_inside_a_text_value_is_found_in_the_file_whatever_its_style(text):
+    from generator.markup import hazards
+    from generator.yamlio import locate_in_scalar
+
+    doc = parse(text)
+    value = doc.data["b"]
+    [found] = hazards(value)
+    line, col = locate_in_scalar(text, doc.values[("b",)], value, found.line, found.col)
+    assert text.split("\n")[line - 1][col - 1 :].startswith("onclick")

@@ -90,7 +90,7 @@ def test_the_search_index_loads_only_when_the_reader_first_focuses_search(browse
         for prefix in LANGUAGES.values():
             page.goto(prefix + "lessons/answering-fast/")
             page.wait_for_load_state("networkidle")
-            assert not [url for url in requested if "search_index" in url], prefix
+            assert not [url for url in requested if "search_index" in url or "/search." in url], prefix
         page.locator(".md-search__input").focus()
         page.wait_for_load_state("networkidle")
         assert [url for url in requested if "search_index" in url] == [base_url + "ur/search/search_index.json"]
@@ -114,3 +114,53 @@ def test_the_site_ships_one_copy_of_the_theme_no_source_maps_and_compressed_copi
 
     assert brotli.decompress((site / "el/search/search_index.json.br").read_bytes()) == index.read_bytes()
     assert not (site / "assets/search-on-demand.js.br").exists()  # small files: gzip only
+
+
+# One page of each type; every one is checked in every language at both widths.
+PAGE_TYPES = {
+    "home": "", "role": "roles/receptionist/", "path": "paths/foundations/", "lesson": "lessons/answering-fast/",
+    "lesson-check": "lessons/owning-complaints-in-public/", "playbook": "playbooks/negativity/",
+    "playbooks": "playbooks/", "checklist": "checklists/receptionist/", "certificate": "certificates/foundations/",
+    "progress": "progress/", "roles": "roles/", "paths": "paths/", "lessons": "lessons/", "overview": "overview/",
+    "share": "share/",
+}
+AXE_PAGES = ("home", "lesson-check", "overview", "share")
+"""axe takes about a second a page: these hold every kind of widget (cards, check, tables, chart, share box)."""
+
+WIDTHS = {"desktop": {"viewport": {"width": 1366, "height": 800}},
+          "phone": {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True}}
+
+QUERIES = {"en": "complaint", "sw": "jibu", "el": "πελατη", "zh": "道歉", "ur": "جواب"}
+
+
+def axe_violations(page: Any) -> list[str]:
+    from browser_support import AXE
+
+    assert AXE.is_file(), "axe-core is missing: run `bash .ci/browser-deps`"
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("""async () => (await axe.run(document,
+        {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa']})).violations
+        .map(v => `${v.id} (${v.impact}): ` + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join('; '))""")
+    return list(found)
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_no_page_scrolls_sideways_and_axe_finds_nothing_in_any_language(browser, base_url, width):
+    options = WIDTHS[width]
+    screen = options["viewport"]["width"]
+    problems: list[str] = []
+    with fresh_page(browser, base_url, **{key: value for key, value in options.items() if key != "viewport"}) as page:
+        page.set_viewport_size(options["viewport"])
+        for language, prefix in LANGUAGES.items():
+            for kind, url in PAGE_TYPES.items():
+                page.goto(prefix + url)
+                page.wait_for_load_state("load")
+                scroll_width = page.evaluate("document.scrollingElement.scrollWidth")
+                if scroll_width > screen:
+                    problems.append(f"{language} {kind}: {scroll_width} px wide on a {screen} px screen")
+                if kind in AXE_PAGES:
+                    problems += [f"{language} {kind}: {found}" for found in axe_violations(page)]
+            page.goto(prefix + "lessons/")
+            search(page, QUERIES[language])
+            problems += [f"{language} search open: {found}" for found in axe_violations(page)]
+    assert not problems, "\n".join(problems)

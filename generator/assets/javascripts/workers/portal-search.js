@@ -38,32 +38,47 @@
   const listen = self.addEventListener.bind(self)
   const state = { config: null, pipeline: null }
 
-  /* Hand the theme's message handler the portal's query instead of the reader's. */
-  self.addEventListener = function (type, handler, options) {
-    if (type !== "message")
-      return listen(type, handler, options)
-    return listen("message", event => handler(rewrite(event)), options)
-  }
-  importScripts(theme)
-  self.addEventListener = listen
+  /* The page starts this worker with every page, but sends it the index only when the reader first
+   * focuses search: the theme's worker (and lunr in it) is loaded then, not before. */
+  let loaded = false
+  listen("message", event => {
+    if (loaded)
+      return
+    loaded = true
+    load()
+    self.dispatchEvent(new MessageEvent("message", { data: event.data }))
+  })
 
-  const lunr = self.lunr
-  function foldToken(token) {
-    return token.update(fold)
-  }
-  lunr.Pipeline.registerFunction(foldToken, "portalFold")
-
-  /* The theme builds its index with lunr(...): fold before anything else reads a word (the Greek
-   * stop words and stemmer expect words without accents), at indexing and at query time. */
-  const add = lunr.Builder.prototype.add
-  lunr.Builder.prototype.add = function (doc, attributes) {
-    if (!this.portalFolding) {
-      this.portalFolding = true
-      this.pipeline._stack.unshift(foldToken)
-      this.searchPipeline._stack.unshift(foldToken)
-      state.pipeline = this.searchPipeline
+  function load() {
+    /* Hand the theme's message handler the portal's query instead of the reader's. */
+    self.addEventListener = function (type, handler, options) {
+      if (type !== "message")
+        return listen(type, handler, options)
+      return listen("message", event => handler(rewrite(event)), options)
     }
-    return add.call(this, doc, attributes)
+    importScripts(theme)
+    self.addEventListener = listen
+    adapt(self.lunr)
+  }
+
+  function adapt(lunr) {
+    function foldToken(token) {
+      return token.update(fold)
+    }
+    lunr.Pipeline.registerFunction(foldToken, "portalFold")
+
+    /* The theme builds its index with lunr(...): fold before anything else reads a word (the Greek
+     * stop words and stemmer expect words without accents), at indexing and at query time. */
+    const add = lunr.Builder.prototype.add
+    lunr.Builder.prototype.add = function (doc, attributes) {
+      if (!this.portalFolding) {
+        this.portalFolding = true
+        this.pipeline._stack.unshift(foldToken)
+        this.searchPipeline._stack.unshift(foldToken)
+        state.pipeline = this.searchPipeline
+      }
+      return add.call(this, doc, attributes)
+    }
   }
 
   function rewrite(event) {
@@ -85,7 +100,7 @@
       if (!part.trim() || /^"|^[+-]|[*~^:]/.test(part))
         return part  // lunr's own syntax, or a phrase: left as typed (but folded)
       return part.split(separator).filter(Boolean).map(word => {
-        const stemmed = pipeline ? pipeline.run([new lunr.Token(word, {})]) : []
+        const stemmed = pipeline ? pipeline.run([new self.lunr.Token(word, {})]) : []
         const stem = stemmed.length ? stemmed[0].toString() : word
         // Chinese words are matched by the theme against the index's own words: leave them whole.
         return infix && stem.length >= 4 && !/\p{sc=Han}/u.test(stem) ? `*${stem}` : stem

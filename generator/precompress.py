@@ -37,11 +37,14 @@ def precompress(site_dir: Path) -> int:
     for path in sorted(site_dir.rglob("*")):
         if path.suffix not in COMPRESSIBLE or not path.is_file():
             continue
+        gzipped = path.with_name(path.name + ".gz")
+        if gzipped.exists():  # MkDocs' own sitemap.xml.gz, stamped with the build date: kept
+            continue
         data = path.read_bytes()
         if len(data) < SMALLEST:
             continue
         # mtime=0 and no file name: the same page always gives the same bytes.
-        path.with_name(path.name + ".gz").write_bytes(gzip.compress(data, compresslevel=6, mtime=0))
+        gzipped.write_bytes(gzip.compress(data, compresslevel=6, mtime=0))
         if brotli is not None and len(data) >= LARGE:
             path.with_name(path.name + ".br").write_bytes(brotli.compress(data, quality=9))
         count += 1

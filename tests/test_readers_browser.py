@@ -160,6 +160,11 @@ def test_no_page_scrolls_sideways_and_axe_finds_nothing_in_any_language(browser,
                     problems.append(f"{language} {kind}: {scroll_width} px wide on a {screen} px screen")
                 if kind in AXE_PAGES:
                     problems += [f"{language} {kind}: {found}" for found in axe_violations(page)]
+            if width == "phone":  # the navigation drawer, open
+                page.goto(prefix)
+                page.locator("label.md-header__button[for=__drawer]").click()
+                page.locator(".md-nav--primary .md-nav__title").first.wait_for()
+                problems += [f"{language} drawer open: {found}" for found in axe_violations(page)]
             page.goto(prefix + "lessons/")
             search(page, QUERIES[language])
             problems += [f"{language} search open: {found}" for found in axe_violations(page)]

@@ -160,6 +160,26 @@ def home_bytes(site: Path) -> int:
     return total
 
 
+def first_visit_bytes(site: Path, page: str) -> int:
+    """Bytes a browser loads on a first visit to ``page`` (a folder URL below ``site``, such as
+    ``el/lessons/x/``) before the reader does anything: the HTML, the styles, scripts and images it
+    references, and the portal's search worker the theme starts (not the theme's worker and the
+    search index: those wait until the reader focuses search)."""
+    folder = site / page
+    html = (folder / "index.html").read_text("utf-8")
+    total = len(html.encode("utf-8"))
+    refs = set(re.findall(r'<(?:link[^>]+rel="(?:stylesheet|icon)"[^>]+href|script[^>]+src|img[^>]+src)="([^"]+)"',
+                          html))
+    worker = re.search(r'"search": "([^"?]+)', html)
+    if worker:
+        refs.add(worker.group(1))
+    for ref in refs:
+        path = (folder / ref.split("?", 1)[0].split("#", 1)[0]).resolve()
+        if path.is_file():
+            total += path.stat().st_size
+    return total
+
+
 def folder_bytes(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
@@ -228,6 +248,12 @@ def bench_scale(work: Path, lessons: int, roles: int, seed: int, *, serve: bool,
         if index.is_file():
             figures[f"search_index_kib_{language}"] = index.stat().st_size / 1024
     figures["home_kib"] = home_bytes(site) / 1024
+    lesson = min(p.parent.name for p in (site / "lessons").glob("*/index.html"))
+    for language in languages:
+        prefix = "" if language == languages[0] else f"{language}/"
+        for kind, page in (("home", ""), ("lesson", f"lessons/{lesson}/"), ("lessons", "lessons/")):
+            if (site / prefix / page / "index.html").is_file():
+                figures[f"first_visit_kib_{kind}_{language}"] = first_visit_bytes(site, prefix + page) / 1024
     if serve:
         first, latencies = serve_latency(root, "lesson-00001")
         figures["serve_first_s"] = first

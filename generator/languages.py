@@ -48,9 +48,14 @@ SEARCH: dict[str, dict[str, Any]] = {
     # check knows only the languages MkDocs itself ships and silently turns `el` into English.
     # The portal's plugin names Greek in the built index instead (`search_lang`).
     "el": {"separator": _WORD_BREAKS, "pipeline": ["stopWordFilter", "stemmer"], "index_lang": "el"},
+    # English words meet their other forms ("complaints", "complaining") through lunr's stemmer; the
+    # theme's default leaves it out, and splitting at punctuation lets "complaints," be stemmed.
+    "en": {"separator": _WORD_BREAKS, "pipeline": ["stopWordFilter", "stemmer"]},
     # No lunr stemmer exists for Swahili or Urdu: index whole words, split at spaces and at the
     # punctuation of the language (Urdu: ، ؛ ؟ ۔), and keep the English stop-word filter away.
-    "sw": {"separator": _WORD_BREAKS, "pipeline": []},
+    # Swahili inflects mostly at the front (ma-jibu, ku-jibu, a-na-jibu): a query word is also
+    # looked for inside the words of the index (`search_infix`, see the portal's search worker).
+    "sw": {"separator": _WORD_BREAKS, "pipeline": [], "infix": True},
     "ur": {"separator": r"[\s\-.,;:!?()\[\]\"'«»،؛؟۔]+", "pipeline": []},
 }
 """Search settings per language; a language not listed keeps the theme's own defaults."""
@@ -91,9 +96,17 @@ def configure(config: dict[str, Any], portal: Portal, language: str) -> None:
     """Add to one language's MkDocs config: its search settings and the links to the other languages."""
     search = dict(SEARCH.get(language) or SEARCH.get(language.split("-")[0]) or {})
     index_lang = search.pop("index_lang", None)
+    infix = search.pop("infix", False)
     _set_plugin_options(config, "search", search)
     if index_lang:
         _set_plugin_options(config, PLUGIN_NAME, {"search_lang": index_lang})
+    if infix:
+        _set_plugin_options(config, PLUGIN_NAME, {"search_infix": True})
+    if language != portal.config.default_language:
+        # The theme's scripts and styles are the same in every language: the language sites use
+        # the copy at the site root (one download for a reader who switches language).
+        shared = root_link(portal, language, portal.config.default_language)
+        _set_plugin_options(config, PLUGIN_NAME, {"theme_assets": shared})
     if len(codes(portal)) > 1:
         extra = dict(config.get("extra") or {})
         extra["alternate"] = [

@@ -9,6 +9,7 @@ it only sanitizes rendered HTML. Either way the core stays free of MkDocs.
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,34 @@ every build (each language of ``portal build``, each save in ``portal serve``) a
 compile the same templates again: about 0.13 s each time."""
 
 
+SHARED_THEME_ASSETS = ("assets/javascripts/", "assets/stylesheets/", "assets/images/favicon.png")
+"""The theme's files that are the same in every language's site (see the option ``theme_assets``)."""
+
+THEME_WORKER = re.compile(r"assets/javascripts/workers/(search\.[0-9a-f]+\.min\.js)\Z")
+PORTAL_WORKER = "assets/javascripts/workers/portal-search.js"
+"""The portal's search worker (generator/assets/): it runs the theme's worker named in its query
+string, and folds letters and stems words alike in the index and in what the reader types."""
+
+
+def theme_asset_urls(url_filter: Any, shared: str) -> Any:
+    """The theme's ``url`` filter, with the theme's search worker replaced by the portal's, and the
+    theme's scripts and styles taken from the site at ``shared`` (a relative URL) when it is set."""
+    from jinja2 import pass_context
+
+    @pass_context
+    def url(context: Any, value: str) -> str:
+        worker = THEME_WORKER.match(value) if isinstance(value, str) else None
+        if worker:
+            value = f"{PORTAL_WORKER}?theme={worker.group(1)}"
+        result = str(url_filter(context, value))
+        relative = not re.match(r"[a-z][a-z0-9+.-]*:|/", result)
+        if shared and relative and isinstance(value, str) and value.startswith(SHARED_THEME_ASSETS):
+            result = shared + result.removeprefix("./")  # the same file in the site one folder above
+        return result
+
+    return url
+
+
 class PortalPluginConfig(Config):
     compiled = c.Type(bool, default=False)
     """True in projects written by `portal build`: the pages are already generated."""
@@ -44,6 +73,12 @@ class PortalPluginConfig(Config):
     search_lang = c.Optional(c.Type(str))
     """A language whose lunr stemmer the theme ships but MkDocs' search option refuses (e.g. `el`):
     written into the built search index, whose language the browser then uses."""
+    search_infix = c.Type(bool, default=False)
+    """Also find a query word inside longer words of the index (for languages that inflect at the
+    front of words, such as Swahili); written into the built search index for the browser."""
+    theme_assets = c.Optional(c.Type(str))
+    """The relative URL of the site whose copy of the theme's scripts and styles this site uses
+    (e.g. `../` for a language published below the default one); this site then holds none."""
 
 
 class PortalPlugin(BasePlugin[PortalPluginConfig]):
@@ -97,9 +132,9 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
     """The pages this build rendered: all of them, or in a ``dirty`` build those whose source changed."""
 
     def on_files(self, files: Any, config: Any) -> Any:
-        if self.generated:
-            from mkdocs.structure.files import File, Files
+        from mkdocs.structure.files import File, Files
 
+        if self.generated:
             docs = [
                 File.generated(config, src_uri, content=self.generated[src_uri])
                 for src_uri in sorted(self.generated, key=walk_order)
@@ -108,10 +143,18 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             # the docs first (in the order of a walk of the folder), then theme files they do not replace.
             taken = {file.dest_uri for file in docs}
             files = Files(docs + [file for file in files if file.dest_uri not in taken])
+        # Source maps are for the theme's developers: they would be most of the site's bytes.
+        # A language site that shares the theme's scripts and styles with another leaves them out.
+        files = Files([file for file in files if not self._left_out(file)])
         # As pages name themselves (Page.url): the home page is '' where its file says './'.
         self.page_urls = ["" if file.url in (".", "./") else file.url for file in files.documentation_pages()]
         self.rendered_urls = set()
         return files
+
+    def _left_out(self, file: Any) -> bool:
+        if file.dest_uri.endswith(".map"):
+            return True
+        return bool(self.config.theme_assets) and file.dest_uri.startswith(SHARED_THEME_ASSETS)
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         for folder in getattr(self, "_content_dirs", []):
@@ -134,6 +177,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         from generator.render import CompiledTemplates
 
         env.bytecode_cache = CompiledTemplates(_THEME_TEMPLATES)  # templates are loaded after this event
+        env.filters["url"] = theme_asset_urls(env.filters["url"], self.config.theme_assets or "")
         return env
 
     # --- MkDocs' warnings about a generated page name the content file it came from ----------
@@ -156,10 +200,9 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
     def on_post_build(self, config: Any) -> None:
         self._stop_locating()
         self._stop_sanitizer()
-        if self.config.search_lang:
-            from generator.search import set_index_language
+        from generator.search import set_index_options
 
-            set_index_language(Path(config.site_dir), self.config.search_lang)
+        set_index_options(Path(config.site_dir), language=self.config.search_lang, infix=self.config.search_infix)
 
     def on_build_error(self, error: Exception) -> None:
         self._stop_locating()

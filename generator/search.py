@@ -22,20 +22,26 @@ def stemmer_available(language: str) -> bool:
     return (folder / f"lunr.{language}.min.js").is_file()
 
 
-def set_index_language(site_dir: Path, language: str) -> None:
-    """Make the built index search in ``language``: the browser then stems and folds it as that language.
+def set_index_options(site_dir: Path, *, language: str | None = None, infix: bool = False) -> None:
+    """Write into the built index what the portal's search worker reads from its ``config``.
 
-    MkDocs checks the search plugin's ``lang`` against the stemmers MkDocs itself ships and
-    silently uses English for the others, although Material ships more (Greek among them).
+    ``language``: the browser then stems the index as that language. MkDocs checks the
+    search plugin's ``lang`` against the stemmers MkDocs itself ships and silently uses
+    English for the others, although Material ships more (Greek among them).
+    ``infix``: a query word is also found inside longer words (``portal.infix``).
     """
     index = site_dir / INDEX
-    if not index.is_file():
-        return
-    if not stemmer_available(language):
-        log.warning(f"the theme has no search stemmer for '{language}'; the index stays as it was")
+    if not index.is_file() or (language is None and not infix):
         return
     data = json.loads(index.read_text("utf-8"))
-    data.setdefault("config", {})["lang"] = [language]
+    config = data.setdefault("config", {})
+    if language is not None:
+        if stemmer_available(language):
+            config["lang"] = [language]
+        else:
+            log.warning(f"the theme has no search stemmer for '{language}'; the index stays as it was")
+    if infix:
+        config["portal"] = {"infix": True}
     index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")
 
 

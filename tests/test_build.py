@@ -148,11 +148,13 @@ def test_pages_handed_to_mkdocs_in_memory_build_the_same_site_as_pages_written_o
     """`portal build` skips writing the docs folder; the site must not notice."""
     from conftest import REPO
     from generator.build import build_epoch, build_portal
+    from generator.precompress import precompress
     from generator.validate import validate
 
     portal, _ = validate(REPO)
     written = tmp_path / "written"
     build_portal(portal, written, tmp_path / "work", build_date=build_epoch(REPO), write_docs=True)
+    precompress(written)  # as `portal build` does after building
     assert any((tmp_path / "work" / "en" / "docs").rglob("*.md"))
     in_memory = sorted(p.relative_to(built) for p in built.rglob("*") if p.is_file())
     assert in_memory == sorted(p.relative_to(written) for p in written.rglob("*") if p.is_file())

@@ -939,3 +939,28 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();
+
+// A table wider than the screen scrolls inside its box (Material's scroll wrapper): keyboard users
+// must be able to reach that box to scroll it, so it becomes focusable, named after its table's
+// first header, whenever it is too narrow for its table.
+(function () {
+  "use strict";
+  function reachable() {
+    Array.prototype.forEach.call(document.querySelectorAll(".md-typeset__scrollwrap"), function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        if (!box.hasAttribute("tabindex")) {
+          var header = box.querySelector("th");
+          box.setAttribute("tabindex", "0");
+          box.setAttribute("role", "region");
+          if (header) box.setAttribute("aria-label", header.textContent.trim());
+        }
+      } else if (box.getAttribute("tabindex") === "0" && box.getAttribute("role") === "region") {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
+    });
+  }
+  window.addEventListener("load", reachable);
+  window.addEventListener("resize", reachable);
+})();

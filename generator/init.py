@@ -107,15 +107,15 @@ check:
   questions:
     - question: "You post about a product you helped build. What do you add?"
       options:
-        - "Nothing: it is your own account"
-        - "A link to the price list"
-        - "The disclosure hashtag, so readers know you work here"
-      answer: "The disclosure hashtag, so readers know you work here"
+        - "Nothing extra: it is your own personal account"
+        - "A link to the product's price list and offers"
+        - "The disclosure hashtag"
+      answer: "The disclosure hashtag"
       explanation: "Readers have a right to know when someone writes about their own employer."
     - question: "A colleague shows you next month's launch plan. May you hint at it online?"
       options:
         - "No: share only what is already public"
-        - "Yes, if you do not name the product"
+        - "Yes, as long as you never name the product itself"
       answer: "No: share only what is already public"
       explanation: "A hint is a leak too; wait until the launch is announced."
 ---

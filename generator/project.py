@@ -66,7 +66,11 @@ def mkdocs_config(
     theme["language"] = renderer.language
     config["theme"] = theme
     # overrides/main.html hands these to the script as JSON, in the language of this build.
-    config["extra"] = {**(config.get("extra") or {}), "portal_strings": learning.browser_strings(renderer.t)}
+    config["extra"] = {
+        **(config.get("extra") or {}), "portal_strings": learning.browser_strings(renderer.t),
+        # overrides/partials/copyright.html: the theme's own footer words, in this language.
+        "portal_theme_strings": {"made_with": renderer.t("theme_made_with")},
+    }
     plugins = []
     for entry in config.get("plugins") or ["search"]:
         name = entry if isinstance(entry, str) else next(iter(entry))

@@ -230,9 +230,17 @@ class Renderer:
         )
         self.t = Messages(self.language, [user_dir / "messages"] if user_dir.is_dir() else [])
         self.env.filters.update(h=html_text, md=lambda v: Markup(str(v)), text=md_text, tojson=_tojson)
-        self.env.globals.update(t=self.t, portal=portal, config=portal.config)
+        self.env.globals.update(t=self.t, portal=portal, config=portal.config, foreign=self.foreign)
         self._fragments: dict[tuple[str, str, bool], Markup] = {}
         self._links: dict[tuple[str, str, bool], str] = {}
+
+    def foreign(self, kind: str, item: Item[Any]) -> Markup:
+        """`` lang=".." dir=".."`` for an element holding text of ``item`` (of content ``kind``,
+        e.g. ``lessons``) when this language shows it untranslated; else nothing."""
+        if (kind, item.id) not in self.portal.fallbacks:
+            return Markup("")
+        default = self.portal.config.default_language
+        return Markup(f' lang="{html_text(default)}" dir="{direction(default)}"')
 
     # --- where things are --------------------------------------------------------------------
 
@@ -310,6 +318,7 @@ class Renderer:
         assert check is not None, "only for a lesson with a check"
         total = len(check.questions)
         pass_mark = check.pass_mark or total
+        text = self.foreign("lessons", lesson)  # the questions' language, when shown untranslated
         parts = [
             f'<section class="portal-check" data-portal-check data-lesson-id="{h(lesson.id)}" '
             f'data-pass-mark="{pass_mark}" aria-labelledby="check-title">',
@@ -319,15 +328,15 @@ class Renderer:
         ]
         for number, question in enumerate(check.questions, start=1):
             parts.append(f'<fieldset class="portal-question" data-correct="{question.options.index(question.answer)}">')
-            parts.append(f"<legend>{number}. {h(question.question)}</legend>")
+            parts.append(f"<legend>{number}. <span{text}>{h(question.question)}</span></legend>")
             parts.append('<ol class="portal-options">')
             parts.extend(
                 f'<li><label><input type="radio" name="q{number}" value="{index}"> '
-                f"<span>{h(option)}</span></label></li>"
+                f"<span{text}>{h(option)}</span></label></li>"
                 for index, option in enumerate(question.options)
             )
             parts.append("</ol>")
-            parts.append(f'<p class="portal-explanation" hidden>{h(question.explanation)}</p>')
+            parts.append(f'<p class="portal-explanation"{text} hidden>{h(question.explanation)}</p>')
             parts.append("</fieldset>")
         parts.append("</section>")
         return Markup("\n".join(parts))

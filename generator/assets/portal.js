@@ -74,6 +74,12 @@
     }
   }
 
+  /** The text of an element as an isolated run, keeping the language its text is marked with. */
+  function isolated(node) {
+    var marked = node.querySelector("[lang]");
+    return el("bdi", { text: node.textContent.trim(), lang: marked ? marked.getAttribute("lang") : null });
+  }
+
   function el(tag, attributes, children) {
     var node = document.createElement(tag);
     Object.keys(attributes || {}).forEach(function (name) {
@@ -434,7 +440,9 @@
         q.fieldset.classList.add(right ? "portal-question--right" : "portal-question--wrong");
         q.feedback.replaceChildren(
           el("strong", { text: t(right ? "js_check_right" : "js_check_wrong") }),
-          right ? "" : " " + t("js_check_answer_was", { answer: q.inputs[q.correct].parentNode.textContent.trim() })
+          // The answer is isolated (<bdi>, with its language when shown untranslated): in a
+          // right-to-left page its first or last word would otherwise trade places with ours.
+          right ? "" : " ", right ? "" : fill("js_check_answer_was", { answer: isolated(q.inputs[q.correct].parentNode) })
         );
         q.feedback.hidden = false;
         if (q.explanation) q.explanation.hidden = false;
@@ -777,7 +785,8 @@
         var detail = typeof record.score === "number"
           ? t("js_certificate_lesson_scored", { date: formatDate(record.completed), n: record.score, total: record.total })
           : t("js_certificate_lesson_done", { date: formatDate(record.completed) });
-        list.append(el("li", {}, [el("span", { className: "portal-certificate__lesson", text: lesson.title }), " ", el("span", { className: "portal-certificate__detail", text: detail })]));
+        // Each part isolated: after a title in the other direction, the day of the date would join the title.
+        list.append(el("li", {}, [el("bdi", { className: "portal-certificate__lesson", text: lesson.title }), " ", el("bdi", { className: "portal-certificate__detail", text: detail })]));
       });
     });
   }

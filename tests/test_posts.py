@@ -297,3 +297,24 @@ def test_post_text_cannot_leave_its_text_box_or_add_markup(sample):
     assert "&lt;img src=x onerror=alert(1)&gt; *bold*" in page
     # The text box holds the post on one Markdown line, so a blank line cannot end the HTML block.
     assert all(line.count("<textarea") == line.count("</textarea>") for line in page.splitlines())
+
+
+def test_x_counts_like_twitter_text_on_every_shared_vector():
+    """tests/vectors/x-count.json is made from the official twitter-text library
+    (tests/make_count_vectors.js); share.js is checked against the same file by `node --test tests/`."""
+    import json
+
+    from conftest import REPO
+
+    vectors = json.loads((REPO / "tests/vectors/x-count.json").read_text("utf-8"))["vectors"]
+    assert len(vectors) >= 200
+    x = posts.BUILTIN_NETWORKS["x"]
+    wrong = [(v["text"], posts.count(v["text"], x), v["length"]) for v in vectors if posts.count(v["text"], x) != v["length"]]
+    assert wrong == []
+
+
+def test_an_emoji_with_a_skin_tone_or_a_family_counts_two_on_x():
+    x = posts.BUILTIN_NETWORKS["x"]
+    assert posts.count("👍🏽", x) == 2
+    assert posts.count("👨\u200d👩\u200d👧\u200d👦", x) == 2
+    assert posts.count("🇰🇪 ok", x) == 5

@@ -265,7 +265,7 @@ class Renderer:
 
     def edit_url(self, source: str) -> str | None:
         repo = self.portal.config.repository
-        if repo is None:
+        if repo is None or not repo.edit_links:
             return None
         tail = repo.edit_path.format(branch=repo.branch, path=source)
         return repo.url.rstrip("/") + "/" + tail

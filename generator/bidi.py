@@ -24,14 +24,23 @@ from html.parser import HTMLParser
 _LATIN = r"A-Za-z0-9\u00C0-\u024F\u1E00-\u1EFF"
 _INNER = _LATIN + r"_'\u2019.&+/:@\-"
 
+_WORD = rf"[{_LATIN}](?:[{_INNER}]*[{_LATIN}])?"
+_BETWEEN = "[,;:!?\"'\u201C\u201D\u2018\u2019()\\[\\]\u2013\u2014-]*[ \u00A0]+[\"'\u201C\u2018(\\[]*"
+"""What may stand between two Latin words of one run: spaces, with punctuation before them or
+an opening quote or bracket after."""
+
 _RUN = re.compile(
     # a web address, without the punctuation that ends the sentence it stands in
     r"(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,:;!?'\")\]\u060C\u06D4]"
     # a handle or hashtag, in any script
     r"|[#@][\w\-]*\w"
-    # Latin words and numbers, with the spaces and joiners between them
-    rf"|[{_LATIN}](?:[{_INNER}]*[{_LATIN}])?(?:[ \u00A0]+[{_LATIN}](?:[{_INNER}]*[{_LATIN}])?)*"
+    # Latin words and numbers, with the spaces and punctuation between them ("words, with
+    # disclosure" is one run: a comma between two isolated runs would go to the Urdu side)
+    rf"|{_WORD}(?:{_BETWEEN}{_WORD})*"
 )
+_OPENING = "\"'\u201C\u2018(["
+_CLOSING = ",;:!?\"'\u201C\u201D\u2018\u2019)]\u2013\u2014-"
+_NUMBER_TAIL = re.compile(f"[{re.escape(_CLOSING)}]*[ \u00A0]+[{re.escape(_OPENING)}]*[0-9][0-9.,:/\\-]*$")
 _PLAIN_NUMBER = re.compile(r"[0-9]+")
 """A bare number reads the same in either direction: it is not worth an isolate."""
 
@@ -50,6 +59,11 @@ def isolate_text(text: str, lang: str = "") -> str:
 
 
 def _wrap(run: str, lang: str) -> str:
+    tail = _NUMBER_TAIL.search(run)
+    if tail and tail.start() > 0:
+        # "...with disclosure: 5 points": the number belongs to the words after it, not to the run.
+        number = tail.group().lstrip("".join(_OPENING + _CLOSING + " \u00A0"))
+        return _wrap(run[:tail.start()], lang) + tail.group()[: len(tail.group()) - len(number)] + _wrap(number, lang)
     if _PLAIN_NUMBER.fullmatch(run):
         return run
     if lang and run[0] not in "#@" and any(ch.isalpha() for ch in run):

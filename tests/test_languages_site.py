@@ -151,8 +151,8 @@ class _Directions(HTMLParser):
     """Reads a page's <article>: each text with the direction it is laid out in, whether it is
     isolated from the text around it, and the language it is marked with."""
 
-    ISOLATING = {"bdi", "code", "pre", "kbd", "samp", "textarea", "svg", "script", "style"}
-    VOID = {"br", "hr", "img", "input", "meta", "link", "col", "wbr", "source"}
+    ISOLATING = frozenset({"bdi", "code", "pre", "kbd", "samp", "textarea", "svg", "script", "style"})
+    VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "col", "wbr", "source"})
 
     def __init__(self, lang: str, direction: str) -> None:
         super().__init__()
@@ -196,7 +196,7 @@ def test_urdu_pages_isolate_every_left_to_right_run_and_keep_fallback_text_apart
     """In Urdu pages, Latin words, handles, hashtags, addresses and dates inside Urdu text are
     isolated, a lesson shown in English carries lang="en" dir="ltr" on its own words only, and
     the portal's words stay Urdu, right to left."""
-    pages = sorted((site / "ur/lessons").glob("*/index.html")) + [site / "ur/share/index.html"]
+    pages = [*sorted((site / "ur/lessons").glob("*/index.html")), site / "ur/share/index.html"]
     fallbacks = 0
     for path in pages:
         html = path.read_text("utf-8")
@@ -297,3 +297,37 @@ def test_a_fallback_page_shows_its_note_in_the_readers_language(page):
     for words in (page.locator(".portal-facts"), page.locator(".portal-pathnav__title")):
         assert words.evaluate("el => getComputedStyle(el).direction") == "rtl"
         assert words.evaluate("el => el.closest('[lang]').lang") == "ur"
+
+
+@pytest.mark.browser
+def test_urdu_check_feedback_and_certificate_keep_english_titles_and_answers_isolated(page):
+    page.goto("ur/lessons/handling-trolls/")
+    check = page.locator("[data-portal-check]")
+    for fieldset in check.locator("fieldset").all():
+        wrong = next(i for i in range(4) if str(i) != fieldset.get_attribute("data-correct"))
+        fieldset.locator(f'input[value="{wrong}"]').check()
+    check.locator("button[type=submit]").click()
+    feedback = check.locator(".portal-question__feedback").first
+    feedback.wait_for()
+    assert feedback.evaluate("el => getComputedStyle(el).direction") == "rtl"
+    assert feedback.evaluate("el => el.closest('[lang]').lang") == "ur"
+    answer = feedback.locator("bdi")
+    assert answer.get_attribute("lang") == "en"
+    assert answer.inner_text() in check.locator("fieldset").first.inner_text()
+    result = check.locator(".portal-check__result")
+    assert result.evaluate("el => getComputedStyle(el).direction") == "rtl"
+
+    page.goto("ur/paths/foundations/")
+    page.wait_for_function("window.portalCatalogue && window.portalCatalogue.paths")
+    lessons = page.evaluate("() => window.portalCatalogue.paths['foundations'].lessons")
+    state = {"version": 1, "role": None, "name": "Amina", "lessons": {
+        lesson["id"]: {"fingerprint": lesson["fingerprint"], "completed": "2026-11-04T10:00:00Z"} for lesson in lessons
+    }}
+    page.evaluate("s => localStorage.setItem('advocacy-portal:progress', JSON.stringify(s))", state)
+    page.goto("ur/certificates/foundations/")
+    items = page.locator(".portal-certificate__lessons li")
+    items.first.wait_for()
+    assert items.count() == len([lesson for lesson in lessons if lesson["required"]]) or items.count() == len(lessons)
+    for item in items.all():
+        # Title and date are each isolated: the day cannot join an English title.
+        assert item.locator("bdi").count() == 2

@@ -309,7 +309,8 @@ def test_x_counts_like_twitter_text_on_every_shared_vector():
     vectors = json.loads((REPO / "tests/vectors/x-count.json").read_text("utf-8"))["vectors"]
     assert len(vectors) >= 200
     x = posts.BUILTIN_NETWORKS["x"]
-    wrong = [(v["text"], posts.count(v["text"], x), v["length"]) for v in vectors if posts.count(v["text"], x) != v["length"]]
+    counted = [(v["text"], posts.count(v["text"], x), v["length"]) for v in vectors]
+    wrong = [case for case in counted if case[1] != case[2]]
     assert wrong == []
 
 

@@ -345,6 +345,8 @@ class Renderer:
         """Each path the lesson is a step of, with its place there and the lessons before and after."""
         t, h, lessons = self.t, html_text, self.portal.lessons
         label = h(t("lesson_in_paths"))
+        # Back points the way the reader came from: right in a right-to-left page.
+        back, forward = ("→", "←") if direction(self.language) == "rtl" else ("←", "→")
         items = []
         for path, index in steps:
             path_steps = path.data.steps
@@ -356,13 +358,13 @@ class Renderer:
                 before = lessons[path_steps[index - 1].lesson]
                 item += (
                     f' · <a rel="prev" href="{h(relative_href(here, self.docs_path("lessons", before)))}">'
-                    f'← {h(t("lesson_previous"))}: {h(before.data.title)}</a>'
+                    f'{back} {h(t("lesson_previous"))}: {h(before.data.title)}</a>'
                 )
             if index + 1 < len(path_steps):
                 after = lessons[path_steps[index + 1].lesson]
                 item += (
                     f' · <a rel="next" href="{h(relative_href(here, self.docs_path("lessons", after)))}">'
-                    f'{h(t("lesson_next"))}: {h(after.data.title)} →</a>'
+                    f'{h(t("lesson_next"))}: {h(after.data.title)} {forward}</a>'
                 )
             items.append(item + "</li>")
         return Markup(

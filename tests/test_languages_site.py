@@ -196,7 +196,8 @@ def test_urdu_pages_isolate_every_left_to_right_run_and_keep_fallback_text_apart
     """In Urdu pages, Latin words, handles, hashtags, addresses and dates inside Urdu text are
     isolated, a lesson shown in English carries lang="en" dir="ltr" on its own words only, and
     the portal's words stay Urdu, right to left."""
-    pages = [*sorted((site / "ur/lessons").glob("*/index.html")), site / "ur/share/index.html"]
+    pages = sorted((site / "ur").rglob("index.html"))  # lessons, playbooks, share, roles, HR pages...
+    assert site / "ur/share/index.html" in pages
     fallbacks = 0
     for path in pages:
         html = path.read_text("utf-8")

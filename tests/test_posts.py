@@ -319,3 +319,19 @@ def test_an_emoji_with_a_skin_tone_or_a_family_counts_two_on_x():
     assert posts.count("👍🏽", x) == 2
     assert posts.count("👨\u200d👩\u200d👧\u200d👦", x) == 2
     assert posts.count("🇰🇪 ok", x) == 5
+
+
+def test_share_js_counts_the_same_vectors_in_node():
+    """The browser's counter (generator/assets/share.js), run by Node's own test runner."""
+    import shutil
+    import subprocess
+
+    from conftest import REPO
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("this test needs Node.js (`apt-get install nodejs`), as the browser tests' axe-core does")
+    result = subprocess.run([node, "--test", str(REPO / "tests/share_count.test.js")],
+                            capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "# fail 0" in result.stdout

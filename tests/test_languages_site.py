@@ -332,3 +332,15 @@ def test_urdu_check_feedback_and_certificate_keep_english_titles_and_answers_iso
     for item in items.all():
         # Title and date are each isolated: the day cannot join an English title.
         assert item.locator("bdi").count() == 2
+
+
+@pytest.mark.browser
+def test_urdu_share_box_lays_out_the_hashtag_line_left_to_right(page):
+    page.goto("ur/share/")
+    box = page.locator("textarea.portal-share__text").first
+    box.wait_for()
+    assert box.get_attribute("dir") == "auto"
+    # Each line takes its direction from its first letter: "#JuaTeam" stays "#JuaTeam".
+    assert box.evaluate("el => getComputedStyle(el).unicodeBidi") == "plaintext"
+    assert "#JuaTeam" in box.input_value()
+    assert page.evaluate("document.documentElement.dir") == "rtl"

@@ -113,6 +113,9 @@ def configure(config: dict[str, Any], portal: Portal, language: str) -> None:
             {"name": name_of(portal, code), "lang": code, "link": root_link(portal, language, code)}
             for code in codes(portal)
         ]
+        # overrides/main.html: the theme keeps its settings (the light or dark palette among
+        # them) per site; every language shares those of the portal's root instead.
+        extra["portal_root"] = root_link(portal, language, portal.config.default_language)
         config["extra"] = extra
 
 

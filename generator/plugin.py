@@ -89,7 +89,17 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             return Path(self.config.content_root).resolve()
         return Path(config.config_file_path or ".").resolve().parent
 
+    right_to_left = False
+    """Whether this build's language is written right to left (set from the theme's language)."""
+
     def on_config(self, config: Any) -> Any:
+        config = self._configure(config)
+        from generator.languages import direction
+
+        self.right_to_left = direction(str(config.theme.get("language") or "en")) == "rtl"
+        return config
+
+    def _configure(self, config: Any) -> Any:
         # jieba (Chinese word breaks for search) logs its dictionary loading at DEBUG to stderr.
         logging.getLogger("jieba").setLevel(logging.WARNING)
         if self.config.compiled:
@@ -116,6 +126,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         config.nav = derived["nav"]
         config.theme["language"] = renderer.language
         config.extra["portal_strings"] = derived["extra"]["portal_strings"]
+        config.extra["portal_theme_strings"] = derived["extra"]["portal_theme_strings"]
         from pathspec.gitignore import GitIgnoreSpec
 
         config.not_in_nav = GitIgnoreSpec.from_lines(derived["not_in_nav"].splitlines())
@@ -164,8 +175,27 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
 
     def on_page_content(self, html: str, page: Any, **kwargs: Any) -> str:
         self.rendered_urls.add(page.url)
+        if self.right_to_left:
+            from generator.bidi import isolate_html
+
+            fallback = page.meta.get("portal_fallback") if page.meta else None
+            html = isolate_html(html, fallback["lang"] if isinstance(fallback, dict) else "")
         sanitizer = getattr(self, "_sanitizer", None)
         return sanitizer.add(page, html) if sanitizer is not None else sanitize(html)
+
+    def on_post_page(self, output: str, page: Any, config: Any) -> str:
+        # The theme sets the direction on <body> only: on <html> it also governs the page's
+        # scrollbars and anything a script or extension adds outside the body.
+        if self.right_to_left:
+            start = output.find("<html ")
+            end = output.find(">", start)
+            if start != -1 and end != -1 and " dir=" not in output[start:end]:
+                output = f'{output[:end]} dir="rtl"{output[end:]}'
+        return output
+
+    def on_post_template(self, output_content: str, template_name: str, config: Any) -> str:
+        # 404.html is a theme template, not a page.
+        return self.on_post_page(output_content, None, config) if template_name.endswith(".html") else output_content
 
     @event_priority(100)  # before any other plugin sees the pages' HTML again
     def on_env(self, env: Any, **kwargs: Any) -> Any:

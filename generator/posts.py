@@ -15,15 +15,18 @@ How networks count, as assumed here:
 - X weighs characters: Latin, Greek, Cyrillic, Arabic script and most
   punctuation count 1, everything else (Chinese, Japanese, emoji) counts 2,
   against 280; every link counts 23 whatever its length (X shortens links).
-  Emoji made of several code points may count more here than on X: the
-  check errs on the side of a shorter post.
+  An emoji counts 2 however many code points make it (a skin tone, a
+  family joined by zero-width joiners, a flag, a keycap), as in the
+  official ``twitter-text`` library: ``tests/vectors/x-count.json``, made
+  from it, is checked against this counter and the browser's.
 - LinkedIn (3,000), Facebook (63,206) and Instagram (2,200 for a caption)
   count links as written, one per character.
 - Networks added in ``portal.yml`` count links as written unless they give a
   ``link_length``.
 - A link is text starting with ``http://`` or ``https://`` up to the next
   space or character that cannot be part of an address; trailing
-  punctuation is not part of it. Bare domain names count as written.
+  punctuation is not part of it, except a closing parenthesis that closes
+  one opened in the link. Bare domain names count as written.
 """
 
 from __future__ import annotations
@@ -98,6 +101,18 @@ _URL = re.compile(r"https?://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
 _URL_TRAILING = ".,:;!?'\")]"
 _BARE_WWW = re.compile(r"(?<![\w/.@-])www\.[A-Za-z0-9-]+\.[A-Za-z0-9.\-/?#=&%_~]+")
 _X_ONE = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
+# An emoji as one unit: a pictograph with its variation selector or skin tone, joined to others
+# by zero-width joiners; a flag (two regional indicators or a tag sequence); a keycap.
+_PICTOGRAPH = (
+    "[\u00a9\u00ae\u203c\u2049\u2122\u2139\u2194-\u2199\u21a9\u21aa\u231a\u231b\u2328\u23cf"
+    "\u23e9-\u23f3\u23f8-\u23fa\u24c2\u25aa\u25ab\u25b6\u25c0\u25fb-\u25fe\u2600-\u27bf"
+    "\u2934\u2935\u2b05-\u2b07\u2b1b\u2b1c\u2b50\u2b55\u3030\u303d\u3297\u3299\U0001f000-\U0001faff]"
+    "[\ufe0e\ufe0f]?[\U0001f3fb-\U0001f3ff]?"
+)
+_EMOJI = re.compile(
+    "[\U0001f1e6-\U0001f1ff]{2}|[0-9#*]\ufe0f?\u20e3|\U0001f3f4[\U000e0020-\U000e007e]+\U000e007f"
+    f"|{_PICTOGRAPH}(?:\u200d{_PICTOGRAPH})*"
+)
 
 
 def networks(portal: Portal) -> dict[str, Network]:
@@ -115,15 +130,33 @@ def links_in(text: str) -> list[tuple[int, int]]:
     """Start and end of every link in ``text``, without trailing punctuation."""
     spans = []
     for match in _URL.finditer(text):
-        url = match.group().rstrip(_URL_TRAILING)
+        url = _trim_link(match.group())
         if len(url) > len("https://"):
             spans.append((match.start(), match.start() + len(url)))
     return spans
 
 
+def _trim_link(url: str) -> str:
+    """A matched address without the punctuation after it; ``)`` stays when it closes a ``(`` of the link."""
+    while url and url[-1] in _URL_TRAILING:
+        if url[-1] == ")" and url.count("(") >= url.count(")"):
+            break
+        url = url[:-1]
+    return url
+
+
 def _characters(text: str, network: Network) -> int:
     if not network.weighted:
         return len(text)
+    total, position = 0, 0
+    for match in _EMOJI.finditer(text):
+        if len(match.group()) > 1:  # a single code point weighs as any other character
+            total += _weighted(text[position:match.start()]) + 2
+            position = match.end()
+    return total + _weighted(text[position:])
+
+
+def _weighted(text: str) -> int:
     total = 0
     for ch in text:
         code = ord(ch)
@@ -504,7 +537,7 @@ def share_page(renderer: Renderer) -> str:
     )
     strings = {
         key: t(f"share_js_{key}")
-        for key in ("count", "over", "shown", "none", "copied", "copy_failed", "added", "missing")
+        for key in ("count", "over", "shown", "none", "copied", "copy_failed", "added", "missing", "blocked")
     }
     meta = renderer.meta(t("share_title"), "share")
     meta["hide"] = ["toc"]

@@ -69,7 +69,11 @@ def mkdocs_config(
     theme["language"] = renderer.language
     config["theme"] = theme
     # overrides/main.html hands these to the script as JSON, in the language of this build.
-    config["extra"] = {**(config.get("extra") or {}), "portal_strings": learning.browser_strings(renderer.t)}
+    config["extra"] = {
+        **(config.get("extra") or {}), "portal_strings": learning.browser_strings(renderer.t),
+        # overrides/partials/copyright.html: the theme's own footer words, in this language.
+        "portal_theme_strings": {"made_with": renderer.t("theme_made_with")},
+    }
     if portal.config.learning_records is not None:
         config["extra"]["portal_records"] = records_settings(portal)
         config["extra_javascript"] = [*(config.get("extra_javascript") or []), learning.RECORDS_SCRIPT]

@@ -230,9 +230,17 @@ class Renderer:
         )
         self.t = Messages(self.language, [user_dir / "messages"] if user_dir.is_dir() else [])
         self.env.filters.update(h=html_text, md=lambda v: Markup(str(v)), text=md_text, tojson=_tojson)
-        self.env.globals.update(t=self.t, portal=portal, config=portal.config)
+        self.env.globals.update(t=self.t, portal=portal, config=portal.config, foreign=self.foreign)
         self._fragments: dict[tuple[str, str, bool], Markup] = {}
         self._links: dict[tuple[str, str, bool], str] = {}
+
+    def foreign(self, kind: str, item: Item[Any]) -> Markup:
+        """`` lang=".." dir=".."`` for an element holding text of ``item`` (of content ``kind``,
+        e.g. ``lessons``) when this language shows it untranslated; else nothing."""
+        if (kind, item.id) not in self.portal.fallbacks:
+            return Markup("")
+        default = self.portal.config.default_language
+        return Markup(f' lang="{html_text(default)}" dir="{direction(default)}"')
 
     # --- where things are --------------------------------------------------------------------
 
@@ -257,7 +265,7 @@ class Renderer:
 
     def edit_url(self, source: str) -> str | None:
         repo = self.portal.config.repository
-        if repo is None:
+        if repo is None or not repo.edit_links:
             return None
         tail = repo.edit_path.format(branch=repo.branch, path=source)
         return repo.url.rstrip("/") + "/" + tail
@@ -318,6 +326,7 @@ class Renderer:
         seed = answerkey.build_seed(lesson.fingerprint)
         total = len(check.questions)
         pass_mark = check.pass_mark or total
+        text = self.foreign("lessons", lesson)  # the questions' language, when shown untranslated
         parts = [
             f'<section class="portal-check" data-portal-check data-lesson-id="{h(lesson.id)}" '
             f'data-pass-mark="{pass_mark}" data-reveal="{reveal}" aria-labelledby="check-title">',
@@ -329,20 +338,20 @@ class Renderer:
             key = answerkey.seal_question(seed, self.language, lesson.id, number, question)
             parts.append(f'<fieldset class="portal-question" id="check-q{number}" '
                          f'data-salt="{key.salt}" data-hash="{key.hash}">')
-            parts.append(f"<legend>{number}. {h(question.question)}</legend>")
+            parts.append(f"<legend>{number}. <span{text}>{h(question.question)}</span></legend>")
             parts.append('<ol class="portal-options">')
             parts.extend(
                 f'<li><label><input type="radio" name="q{number}" value="{index}"> '
-                f"<span>{h(option)}</span></label></li>"
+                f"<span{text}>{h(option)}</span></label></li>"
                 for index, option in enumerate(question.options)
             )
             parts.append("</ol>")
             if question.hint:
-                parts.append(f'<p class="portal-hint" hidden>{h(question.hint)}</p>')
+                parts.append(f'<p class="portal-hint"{text} hidden>{h(question.hint)}</p>')
             if reveal == "after_pass":
-                parts.append(f'<p class="portal-explanation" data-sealed="{key.sealed}" hidden></p>')
+                parts.append(f'<p class="portal-explanation"{text} data-sealed="{key.sealed}" hidden></p>')
             elif reveal == "always":
-                parts.append(f'<p class="portal-explanation" data-answer="{question.options.index(question.answer)}" '
+                parts.append(f'<p class="portal-explanation"{text} data-answer="{question.options.index(question.answer)}" '
                              f"hidden>{h(question.explanation)}</p>")
             parts.append("</fieldset>")
         parts.append("</section>")
@@ -352,6 +361,8 @@ class Renderer:
         """Each path the lesson is a step of, with its place there and the lessons before and after."""
         t, h, lessons = self.t, html_text, self.portal.lessons
         label = h(t("lesson_in_paths"))
+        # Back points the way the reader came from: right in a right-to-left page.
+        back, forward = ("→", "←") if direction(self.language) == "rtl" else ("←", "→")
         items = []
         for path, index in steps:
             path_steps = path.data.steps
@@ -363,13 +374,13 @@ class Renderer:
                 before = lessons[path_steps[index - 1].lesson]
                 item += (
                     f' · <a rel="prev" href="{h(relative_href(here, self.docs_path("lessons", before)))}">'
-                    f'← {h(t("lesson_previous"))}: {h(before.data.title)}</a>'
+                    f'{back} {h(t("lesson_previous"))}: {h(before.data.title)}</a>'
                 )
             if index + 1 < len(path_steps):
                 after = lessons[path_steps[index + 1].lesson]
                 item += (
                     f' · <a rel="next" href="{h(relative_href(here, self.docs_path("lessons", after)))}">'
-                    f'{h(t("lesson_next"))}: {h(after.data.title)} →</a>'
+                    f'{h(t("lesson_next"))}: {h(after.data.title)} {forward}</a>'
                 )
             items.append(item + "</li>")
         return Markup(

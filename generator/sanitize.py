@@ -21,7 +21,7 @@ from typing import IO, Any
 import nh3
 
 TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del", "details",
+    "a", "abbr", "b", "bdi", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del", "details",
     "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i",
     "img", "input", "ins", "kbd", "label", "legend", "li", "mark", "nav", "ol", "p", "pre", "q", "s",
     "samp", "section", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td",

@@ -148,6 +148,11 @@ class Repository(Model):
         default="edit/{branch}/{path}",
         description="How to form an edit link below the repository URL; {branch} and {path} are filled in.",
     )
+    edit_links: Bool = Field(
+        default=False,
+        description="Show an 'Edit this page' button on every page, opening its source file in the repository: "
+        "for portals whose readers may edit the content. Off by default: most employees cannot.",
+    )
 
 
 class SocialNetwork(Model):
@@ -302,6 +307,11 @@ class PortalConfig(Model):
     )
     checks: CheckSettings = Field(
         default_factory=CheckSettings, description="How the lessons' knowledge checks behave."
+    )
+    role_levels: Bool = Field(
+        default=False,
+        description="Show each role's level (1 to 10) on the role cards of the home page and on role pages. "
+        "Off by default: the level orders the roles, and a rank shown to every employee reads as a judgement.",
     )
     recent_changes: Annotated[Int, Field(ge=0, le=100)] = Field(
         default=10,

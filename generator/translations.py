@@ -514,6 +514,9 @@ def fallback_meta(portal: Portal, page_kind: str, item_id: str, t: Any) -> dict[
         "lang": default,
         "dir": direction(default),
         "note": t("fallback_note", language=name_of(portal, default)),
+        # Lessons mark their own words (lesson.md.j2); in a language of the other direction the
+        # plugin marks the untranslated paragraphs. Elsewhere the theme marks the whole page.
+        "wrap": page_kind != "lesson" and direction(portal.language) == direction(default),
     }}
 
 

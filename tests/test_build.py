@@ -34,7 +34,8 @@ def test_home_leads_to_every_role_with_its_time(built):
     assert "Pick your role" in home
     for role in ("Receptionist", "Sales representative", "Chief executive"):
         assert role in home
-    assert re.search(r"Level 1 of 10 · \d+ min · \d+ lessons", home)
+    assert re.search(r"\d+ min · \d+ lessons", home)
+    assert "Level 1 of 10" not in home  # HR's choice in portal.yml (role_levels), off in the sample
 
 
 def test_role_page_has_the_guide_and_its_paths(built):
@@ -53,11 +54,11 @@ def test_lesson_page_has_its_check_and_neighbours_in_the_path(built):
     assert 'rel="next" href="../taking-it-private/"' in page
 
 
-def test_edit_link_opens_the_source_file_not_a_generated_one(built):
+def test_no_edit_button_unless_portal_yml_asks_for_it(built):
+    # Employees cannot edit the repository: the sample leaves `repository.edit_links` off (the
+    # link itself, to the source file, is tested in test_first_impressions.py).
     page = read(built, "lessons/answering-fast")
-    assert 'href="https://github.com/jua-energy/advocacy-portal/edit/main/content/lessons/answering-fast.md"' in page
-    role = read(built, "roles/ceo")
-    assert "content/roles/ceo.yml" in role
+    assert 'rel="edit"' not in page and "/edit/main/" not in page
 
 
 def test_negativity_playbook_has_targets_table_and_flow_diagram(built):

@@ -331,3 +331,36 @@ def test_the_role_the_portal_remembers_is_preselected(repo, tmp_path, browser):
             assert "How a system unlocks without a signal" in visible_titles(page)
         finally:
             context.close()
+
+
+@pytest.mark.browser
+def test_over_the_limit_share_on_is_disabled_and_says_why_until_the_text_fits(page):
+    open_share(page)
+    block = page.locator("#post-kit-80w-launch [data-share-block][data-network='x']")
+    textarea = block.locator("textarea")
+    share = block.locator("[data-share-link]")
+    assert share.get_attribute("href", timeout=1000)
+    textarea.fill("太阳能" * 50)
+    assert share.get_attribute("href") is None
+    assert share.get_attribute("aria-disabled") == "true"
+    reason = page.locator("#" + share.get_attribute("aria-describedby"))
+    assert reason.is_visible()
+    assert reason.inner_text() == "Too long to share on X: shorten it to 280 characters first."
+    before = page.url
+    share.focus()  # still reachable by keyboard, where a screen reader reads why it is unavailable
+    page.keyboard.press("Enter")
+    share.dispatch_event("click")
+    assert page.url == before and len(page.context.pages) == 1
+    textarea.fill("Short and fine 👍🏽")
+    assert share.get_attribute("aria-disabled") is None
+    assert "Short%20and%20fine" in (share.get_attribute("href") or "")
+    assert reason.is_hidden()
+
+
+@pytest.mark.browser
+def test_share_page_dates_are_written_in_the_readers_language(page):
+    open_share(page)
+    shown = page.locator("[data-share-post] time[data-share-date]").first
+    iso = shown.get_attribute("datetime")
+    year, month, day = (int(part) for part in iso.split("-"))
+    assert shown.inner_text() == dt.date(year, month, day).strftime("%B %-d, %Y")

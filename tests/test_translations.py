@@ -252,12 +252,18 @@ def test_an_untranslated_page_carries_a_note_in_the_readers_language(sample):
     untranslated = pages["lessons/closing-the-loop.md"]
     meta = yaml.safe_load(untranslated.split("---\n")[1])
     assert meta["portal_fallback"] == {
-        "lang": "en", "dir": "ltr", "note": urdu["fallback_note"].format(language="English"),
+        "lang": "en", "dir": "ltr", "note": urdu["fallback_note"].format(language="English"), "wrap": False,
     }
     translated = yaml.safe_load(pages["lessons/answering-fast.md"].split("---\n")[1])
     assert "portal_fallback" not in translated
     english = render(portal, "en")["lessons/closing-the-loop.md"]
     assert "portal_fallback" not in yaml.safe_load(english.split("---\n")[1])
+    # A playbook in Chinese is marked English as a whole; in Urdu paragraph by paragraph (by the
+    # plugin); a lesson marks its own words in every language.
+    chinese = yaml.safe_load(render(portal, "zh")["playbooks/rewards.md"].split("---\n")[1])
+    assert chinese["portal_fallback"]["wrap"] is True
+    urdu_playbook = yaml.safe_load(pages["playbooks/rewards.md"].split("---\n")[1])
+    assert urdu_playbook["portal_fallback"]["wrap"] is False
 
 
 def test_each_language_gets_its_own_search_settings_and_a_switcher():

@@ -74,6 +74,12 @@
     }
   }
 
+  /** The text of an element as an isolated run, keeping the language its text is marked with. */
+  function isolated(node) {
+    var marked = node.querySelector("[lang]");
+    return el("bdi", { text: node.textContent.trim(), lang: marked ? marked.getAttribute("lang") : null });
+  }
+
   function el(tag, attributes, children) {
     var node = document.createElement(tag);
     Object.keys(attributes || {}).forEach(function (name) {
@@ -461,6 +467,7 @@
         hash: fieldset.getAttribute("data-hash"),
         answer: answer === null || answer === undefined ? null : parseInt(answer, 10),
         hint: hint ? hint.textContent : "",
+        hintLang: hint ? hint.getAttribute("lang") : null,
         feedback: feedback,
         explanation: explanation,
         number: index + 1,
@@ -547,11 +554,13 @@
       if (reveal === "always") {
         rightPlace = q.answer;
         if (!q.right && q.inputs[rightPlace]) {
-          parts.push(" " + t("js_check_answer_was", { answer: q.inputs[rightPlace].parentNode.textContent.trim() }));
+          // The answer is isolated (<bdi>, with its language when shown untranslated): in a
+          // right-to-left page its first or last word would otherwise trade places with ours.
+          parts.push(" ", fill("js_check_answer_was", { answer: isolated(q.inputs[rightPlace].parentNode) }));
         }
         if (q.explanation) q.explanation.hidden = false;
       } else {
-        if (!q.right && q.hint) parts.push(" " + t("js_check_hint", { hint: q.hint }));
+        if (!q.right && q.hint) parts.push(" ", fill("js_check_hint", { hint: el("bdi", { text: q.hint, lang: q.hintLang }) }));
         if (passed && q.right) {
           rightPlace = parseInt(q.choice, 10);
           var opened = reveal === "after_pass" && q.explanation ? hashing.unseal(q.explanation.getAttribute("data-sealed"), q.salt, q.choice) : null;
@@ -893,7 +902,8 @@
         var detail = typeof record.score === "number"
           ? t("js_certificate_lesson_scored", { date: formatDate(record.completed), n: record.score, total: record.total })
           : t("js_certificate_lesson_done", { date: formatDate(record.completed) });
-        list.append(el("li", {}, [el("span", { className: "portal-certificate__lesson", text: lesson.title }), " ", el("span", { className: "portal-certificate__detail", text: detail })]));
+        // Each part isolated: after a title in the other direction, the day of the date would join the title.
+        list.append(el("li", {}, [el("bdi", { className: "portal-certificate__lesson", text: lesson.title }), " ", el("bdi", { className: "portal-certificate__detail", text: detail })]));
       });
     });
   }

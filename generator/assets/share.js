@@ -5,6 +5,77 @@
 (function () {
   "use strict";
 
+  /* --- counting (see generator/posts.py) ------------------------------------------------ */
+
+  var URL_RE = /https?:\/\/[A-Za-z0-9\-._~:\/?#\[\]@!$&'()*+,;=%]+/g;
+  var TRAILING = ".,:;!?'\")]";
+  var X_ONE = [[0, 4351], [8192, 8205], [8208, 8223], [8242, 8247]];
+  // An emoji as one unit (see _EMOJI in generator/posts.py: the same expression).
+  var PICTOGRAPH = "[\\u00a9\\u00ae\\u203c\\u2049\\u2122\\u2139\\u2194-\\u2199\\u21a9\\u21aa\\u231a\\u231b\\u2328\\u23cf" +
+    "\\u23e9-\\u23f3\\u23f8-\\u23fa\\u24c2\\u25aa\\u25ab\\u25b6\\u25c0\\u25fb-\\u25fe\\u2600-\\u27bf" +
+    "\\u2934\\u2935\\u2b05-\\u2b07\\u2b1b\\u2b1c\\u2b50\\u2b55\\u3030\\u303d\\u3297\\u3299\\u{1f000}-\\u{1faff}]" +
+    "[\\ufe0e\\ufe0f]?[\\u{1f3fb}-\\u{1f3ff}]?";
+  var EMOJI_RE = new RegExp(
+    "[\\u{1f1e6}-\\u{1f1ff}]{2}|[0-9#*]\\ufe0f?\\u20e3|\\u{1f3f4}[\\u{e0020}-\\u{e007e}]+\\u{e007f}" +
+    "|" + PICTOGRAPH + "(?:\\u200d" + PICTOGRAPH + ")*", "gu");
+
+  function linksIn(text) {
+    var spans = [];
+    var match;
+    URL_RE.lastIndex = 0;
+    while ((match = URL_RE.exec(text)) !== null) {
+      var url = match[0];
+      // Trailing punctuation is not part of a link, but ")" closing a "(" of the link is.
+      while (url.length && TRAILING.indexOf(url.charAt(url.length - 1)) !== -1) {
+        if (url.charAt(url.length - 1) === ")" && url.split("(").length >= url.split(")").length) break;
+        url = url.slice(0, -1);
+      }
+      if (url.length > "https://".length) spans.push([match.index, match.index + url.length]);
+    }
+    return spans;
+  }
+
+  function weighted(text) {
+    var total = 0;
+    for (var ch of text) {
+      var code = ch.codePointAt(0);
+      var one = X_ONE.some(function (r) { return code >= r[0] && code <= r[1]; });
+      total += one ? 1 : 2;
+    }
+    return total;
+  }
+
+  function characters(text, network) {
+    if (!network.weighted) return Array.from(text).length;
+    var total = 0;
+    var position = 0;
+    var match;
+    EMOJI_RE.lastIndex = 0;
+    while ((match = EMOJI_RE.exec(text)) !== null) {
+      if (Array.from(match[0]).length > 1) { // a single code point weighs as any other character
+        total += weighted(text.slice(position, match.index)) + 2;
+        position = match.index + match[0].length;
+      }
+    }
+    return total + weighted(text.slice(position));
+  }
+
+  function count(text, network) {
+    text = text.normalize("NFC");
+    var total = 0;
+    var position = 0;
+    linksIn(text).forEach(function (span) {
+      total += characters(text.slice(position, span[0]), network);
+      total += network.linkLength !== null ? network.linkLength : characters(text.slice(span[0], span[1]), network);
+      position = span[1];
+    });
+    return total + characters(text.slice(position), network);
+  }
+
+  // node --test loads this file for the counting alone (tests/share_count.test.js).
+  if (typeof module === "object" && module.exports) module.exports = { count: count, linksIn: linksIn };
+  if (typeof document === "undefined") return;
+
   var root = document.querySelector("[data-portal-share]");
   if (!root) return;
 
@@ -18,47 +89,6 @@
       text = text.split("{" + name + "}").join(String(values[name]));
     });
     return text;
-  }
-
-  /* --- counting (see generator/posts.py) ------------------------------------------------ */
-
-  var URL_RE = /https?:\/\/[A-Za-z0-9\-._~:\/?#\[\]@!$&'()*+,;=%]+/g;
-  var TRAILING = ".,:;!?'\")]";
-  var X_ONE = [[0, 4351], [8192, 8205], [8208, 8223], [8242, 8247]];
-
-  function linksIn(text) {
-    var spans = [];
-    var match;
-    URL_RE.lastIndex = 0;
-    while ((match = URL_RE.exec(text)) !== null) {
-      var url = match[0];
-      while (url.length && TRAILING.indexOf(url.charAt(url.length - 1)) !== -1) url = url.slice(0, -1);
-      if (url.length > "https://".length) spans.push([match.index, match.index + url.length]);
-    }
-    return spans;
-  }
-
-  function characters(text, network) {
-    var total = 0;
-    for (var ch of text) {
-      if (!network.weighted) { total += 1; continue; }
-      var code = ch.codePointAt(0);
-      var one = X_ONE.some(function (r) { return code >= r[0] && code <= r[1]; });
-      total += one ? 1 : 2;
-    }
-    return total;
-  }
-
-  function count(text, network) {
-    text = text.normalize("NFC");
-    var total = 0;
-    var position = 0;
-    linksIn(text).forEach(function (span) {
-      total += characters(text.slice(position, span[0]), network);
-      total += network.linkLength !== null ? network.linkLength : characters(text.slice(span[0], span[1]), network);
-      position = span[1];
-    });
-    return total + characters(text.slice(position), network);
   }
 
   function escapeRe(text) {
@@ -103,6 +133,15 @@
     var live = block.querySelector("[data-share-live]");
     var copy = block.querySelector("[data-share-copy]");
     var share = block.querySelector("[data-share-link]");
+    var blocked = null;
+    if (share) {
+      // Why "Share on ..." cannot be used, shown and read out while the text is too long.
+      blocked = document.createElement("p");
+      blocked.className = "portal-share__blocked";
+      blocked.id = textarea.id + "-blocked";
+      blocked.hidden = true;
+      share.parentNode.insertAdjacentElement("afterend", blocked);
+    }
 
     function message() {
       return sharedMessage(textarea.value);
@@ -125,7 +164,21 @@
       var missing = disclosure && !hasHashtag(textarea.value, disclosure);
       note.hidden = !missing;
       note.textContent = missing ? say(appended ? "added" : "missing", { tag: disclosure }) : "";
-      if (share) share.href = shareHref(network.shareUrl, text, link);
+      if (share) {
+        // Over the limit the network would get a text it refuses or cuts: no link until it fits.
+        blocked.hidden = !over;
+        blocked.textContent = over ? say("blocked", { network: network.name, limit: network.limit }) : "";
+        if (over) {
+          share.removeAttribute("href");
+          share.setAttribute("role", "link");
+          share.setAttribute("tabindex", "0");
+          share.setAttribute("aria-disabled", "true");
+          share.setAttribute("aria-describedby", blocked.id);
+        } else {
+          share.href = shareHref(network.shareUrl, text, link);
+          ["role", "tabindex", "aria-disabled", "aria-describedby"].forEach(function (name) { share.removeAttribute(name); });
+        }
+      }
       if (announce) {
         // A polite summary once typing pauses, not one announcement per key.
         clearTimeout(liveTimers.get(live));
@@ -156,8 +209,13 @@
       share.addEventListener("click", function () { recordShare(block); });
       if (network.shareUrl.indexOf("{text}") === -1) {
         // The network takes only the link: bring the reader's words along on the clipboard.
-        share.addEventListener("click", function () { copyText(); });
+        share.addEventListener("click", function () { if (!share.hasAttribute("aria-disabled")) copyText(); });
       }
+    }
+    if (share) {
+      share.addEventListener("click", function (event) {
+        if (share.hasAttribute("aria-disabled")) event.preventDefault();
+      });
     }
     shown.hidden = false;
     update(false);
@@ -194,6 +252,16 @@
     var pad = function (n) { return (n < 10 ? "0" : "") + n; };
     return now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate());
   }
+
+  // Dates in the reader's language, as on the rest of the portal (the page holds them as ISO dates).
+  Array.prototype.forEach.call(root.querySelectorAll("time[data-share-date]"), function (node) {
+    try {
+      var day = new Date(node.getAttribute("datetime") + "T12:00:00");
+      node.textContent = new Intl.DateTimeFormat(document.documentElement.lang || undefined, { dateStyle: "long" }).format(day);
+    } catch (error) {
+      // an unknown language: the ISO date stays
+    }
+  });
 
   var posts = Array.prototype.slice.call(root.querySelectorAll("[data-share-post]"));
   var today = localToday();

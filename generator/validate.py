@@ -567,7 +567,7 @@ def check_link_targets(portal: Portal, problems: Problems) -> None:
         for lesson in site.portal.lessons.values():
             for line, col, kind, item, anchor in _links_to_sections(site.portal, lesson):
                 _judge(site, found, (lesson.source, line, col, anchor), kind, item, anchor)
-        for source, place, text, here in _markdown_fields(site.portal):
+        for source, place, text, here in _markdown_fields(site.portal, portal):
             for link in markup.scan(text).links:
                 _judge_field_link(site, problems, found, source, place, here, link)
     names = {code: name_of(portal, code) for code in languages if code}
@@ -621,24 +621,33 @@ def _links_to_sections(portal: Portal, lesson: Lesson) -> list[tuple[int, int, s
     return result
 
 
-def _markdown_fields(portal: Portal) -> list[tuple[str, Callable[[int, int], tuple[int, int]], str, str]]:
-    """(file, place in it, text, docs path of the page it lands on) of every Markdown field."""
+def _markdown_fields(
+    portal: Portal, source_portal: Portal
+) -> list[tuple[str, Callable[[int, int], tuple[int, int]], str, str]]:
+    """(file, place in it, text, docs path of the page it lands on) of every Markdown field of
+    ``portal`` (one language's); a field a translation leaves out is the source's, in the source file."""
     from generator.render import Renderer
 
-    fields: list[tuple[str, Any, tuple[Any, ...], str | None, str]] = []
+    fields: list[tuple[str, Any, Any, tuple[Any, ...], str | None, str]] = []
     if portal.config is not None:
         source = "content/portal.yml"
         if portal.language and ("portal", "") not in portal.fallbacks:
             source = f"content/portal.{portal.language}.yml"
-        fields.append((source, portal.config_doc, ("introduction",), portal.config.introduction, "index.md"))
-    for role in portal.roles.values():
-        fields.append((role.source, role.doc, ("social_media",), role.data.social_media,
-                       Renderer.docs_path("roles", role)))
-    for playbook in portal.playbooks.values():
-        fields.append((playbook.source, playbook.doc, ("introduction",), getattr(playbook.data, "introduction", None),
-                       Renderer.docs_path("playbooks", playbook)))
-    return [(source, _place_in_field(portal.root / source, doc.value_at(loc)), text, here)
-            for source, doc, loc, text, here in fields if text]
+        fields.append((source, portal.config_doc, ("content/portal.yml", source_portal.config_doc), ("introduction",),
+                       portal.config.introduction, "index.md"))
+    for kind, field in (("roles", "social_media"), ("playbooks", "introduction")):
+        for item in getattr(portal, kind).values():
+            original = getattr(source_portal, kind)[item.id]
+            fields.append((item.source, item.doc, (original.source, original.doc), (field,),
+                           getattr(item.data, field, None), Renderer.docs_path(kind, item)))
+    result = []
+    for source, doc, (original_source, original_doc), loc, text, here in fields:
+        if not text:
+            continue
+        if tuple(loc) not in doc.values:
+            source, doc = original_source, original_doc  # left out of the translation: the source's text
+        result.append((source, _place_in_field(portal.root / source, doc.value_at(loc)), text, here))
+    return result
 
 
 def _judge_field_link(site: _Site, problems: Problems, found: dict[tuple[str, int, int, str], _Misses],

@@ -233,7 +233,7 @@ class Renderer:
         self.t = Messages(self.language, [user_dir / "messages"] if user_dir.is_dir() else [])
         self.env.filters.update(h=html_text, md=lambda v: Markup(str(v)), text=md_text, tojson=_tojson)
         self.env.globals.update(t=self.t, portal=portal, config=portal.config, source_of=self.source_of,
-                                section_ids=section_ids)
+                                source_ids=self.source_ids)
         self._fragments: dict[tuple[str, str, bool], Markup] = {}
         self._links: dict[tuple[str, str, bool], str] = {}
 
@@ -244,6 +244,15 @@ class Renderer:
             if shown.get(item.id) is item:
                 return getattr(self.source_portal, kind)[item.id]  # type: ignore[no-any-return]
         return item
+
+    def source_ids(self, things: Any, field: str) -> list[str]:
+        """Ids for headings that show ``field`` of each of ``things`` (items, or plain objects of a
+        source item), from the source language's text: the same in every language."""
+        texts = []
+        for thing in things:
+            data = self.source_of(thing).data if isinstance(thing, Item) else thing
+            texts.append(getattr(data, field))
+        return section_ids(texts)
 
     # --- where things are --------------------------------------------------------------------
 

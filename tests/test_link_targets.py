@@ -40,7 +40,8 @@ def col_of(path: Path, line: int, needle: str) -> int:
 
 def test_a_made_up_anchor_in_a_translated_lesson_is_reported_in_the_translation(runner, sample):
     lesson = sample / "content/lessons/answering-fast.sw.md"
-    line = insert_after_front_matter(lesson, "Soma [hapa](#hakuna-sehemu-hii) na [kwingine](who-does-what.md#wala-hii).")
+    line = insert_after_front_matter(lesson,
+                                     "Soma [hapa](#hakuna-sehemu-hii) na [kwingine](who-does-what.md#wala-hii).")
     result = run_portal(runner, sample, "validate")
     assert result.exit_code == 1
     assert located(result.output) == [
@@ -209,7 +210,8 @@ def test_report_check_fails_on_a_prerequisite_a_role_never_gets(runner, unmet_pr
 def test_sections_that_validate_accepts_exist_in_every_built_language(runner, sample, tmp_path):
     insert_after_front_matter(
         sample / "content/lessons/answering-fast.sw.md",
-        "Angalia [malengo](../playbooks/negativity.yml#response-targets) na [maneno](../playbooks/tone.yml#words-we-avoid).",
+        "Angalia [malengo](../playbooks/negativity.yml#response-targets) na "
+        "[maneno](../playbooks/tone.yml#words-we-avoid).",
     )
     insert_after_front_matter(
         sample / "content/lessons/answering-fast.ur.md",
@@ -233,3 +235,22 @@ def test_sections_that_validate_accepts_exist_in_every_built_language(runner, sa
     assert "<p>#ask-social" in urdu and '<h1 id="ask-social' not in urdu
     chinese = page("zh/lessons/answering-fast")
     assert '<h2 id="我们的时限"' in chinese and 'href="#我们的时限"' in chinese
+
+
+def test_every_generated_project_sets_the_heading_rules_whatever_mkdocs_yml_says(sample, tmp_path):
+    """Unicode slugs and sane headings are the portal's rules: validate computes ids with them."""
+    from mkdocs.config import load_config
+
+    from generator.project import prepare_project
+    from generator.validate import validate
+
+    settings = sample / "mkdocs.yml"
+    settings.write_text(settings.read_text("utf-8").replace("  - toc:\n      permalink: true\n", ""), "utf-8")
+    portal, problems = validate(sample)
+    assert portal is not None and not problems.errors
+    project = prepare_project(portal, tmp_path / "zh", tmp_path / "site", "zh", write=False)
+    config = load_config(str(project.config_path))
+    assert "pymdownx.saneheaders" in config.markdown_extensions
+    slugify = config.mdx_configs["toc"]["slugify"]
+    assert slugify("我们的 时限", "-") == "我们的-时限"
+    assert slugify("Words We Avoid", "-") == "words-we-avoid"

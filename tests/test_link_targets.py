@@ -254,3 +254,14 @@ def test_every_generated_project_sets_the_heading_rules_whatever_mkdocs_yml_says
     slugify = config.mdx_configs["toc"]["slugify"]
     assert slugify("我们的 时限", "-") == "我们的-时限"
     assert slugify("Words We Avoid", "-") == "words-we-avoid"
+
+
+def test_the_generated_project_keeps_mkdocs_link_checks_on_whatever_mkdocs_yml_says():
+    """A second line behind validate: MkDocs' own link and anchor checks fail the strict build."""
+    from generator.project import strict_validation
+
+    turned_down = {"links": {"not_found": "ignore", "anchors": "info"}, "nav": {"omitted_files": "ignore"}}
+    assert strict_validation(turned_down) == {
+        "nav": {"omitted_files": "warn", "not_found": "warn", "absolute_links": "warn"},
+        "links": {"not_found": "warn", "anchors": "warn", "absolute_links": "warn", "unrecognized_links": "warn"},
+    }

@@ -22,6 +22,7 @@ import dataclasses
 import functools
 import importlib
 import json
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -137,16 +138,19 @@ class PageIds:
         self._md = markdown.Markdown(extensions=names, extension_configs=configs)
         self._collect = _CollectIds(self._md)
         self._md.treeprocessors.register(self._collect, "portal_collect_ids", 5)  # as MkDocs: with toc
+        self._lock = threading.Lock()  # one converter, shared by the checks of a live preview's threads
 
     def __call__(self, text: str) -> frozenset[str]:
         """Every id a page whose Markdown (front matter removed) is ``text`` will have."""
-        self._md.reset()
-        self._collect.ids = set()
-        self._md.convert(text)
+        with self._lock:
+            self._md.reset()
+            self._collect.ids = set()
+            self._md.convert(text)
+            found = set(self._collect.ids)
         raw = _RawHtmlIds()
         raw.feed(text)
         raw.close()
-        return frozenset(self._collect.ids | raw.ids)
+        return frozenset(found | raw.ids)
 
 
 @functools.lru_cache(maxsize=8)

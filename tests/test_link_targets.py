@@ -265,3 +265,12 @@ def test_the_generated_project_keeps_mkdocs_link_checks_on_whatever_mkdocs_yml_s
         "nav": {"omitted_files": "warn", "not_found": "warn", "absolute_links": "warn"},
         "links": {"not_found": "warn", "anchors": "warn", "absolute_links": "warn", "unrecognized_links": "warn"},
     }
+
+
+def test_page_ids_are_those_of_the_build_in_every_script():
+    from generator.anchors import markdown_settings, page_ids_for, settings_key
+
+    page_ids = page_ids_for(settings_key(markdown_settings(["attr_list", "md_in_html", "admonition"])))
+    text = ("# 处理投诉\n\n## 第一步\n\n## 第一步\n\n## پہلا قدم\n\n## Πρώτο βήμα\n\n"
+            "#ask-social is a channel\n\n## Kept {#kept-id}\n\n<span id=\"raw\">x</span> <a name=\"named\"></a>\n")
+    assert page_ids(text) == {"处理投诉", "第一步", "第一步_1", "پہلا-قدم", "πρώτο-βήμα", "kept-id", "raw", "named"}

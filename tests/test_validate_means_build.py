@@ -1,6 +1,6 @@
 """A property: content that `portal validate` accepts always builds, in every language.
 
-Hypothesis (seeded, a few examples) writes links, headings, ids and hashtag lines
+Hypothesis (seeded, six examples) writes links, headings, ids and hashtag lines
 into a lesson and its translation of a small two-language portal (the catalogue's,
 with Kiswahili added), the kinds of text the issue found breaking the build. When
 validate reports no error, `portal build` must succeed. Each example that validate
@@ -80,7 +80,7 @@ def _write_lessons(root: Path, english: str, swahili: str) -> None:
 
 
 @seed(20261205)
-@settings(max_examples=8, deadline=None, database=None, print_blob=True,
+@settings(max_examples=6, deadline=None, database=None, print_blob=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(english=BODIES, swahili=BODIES)
 def test_content_that_validate_accepts_builds_in_every_language(two_languages, tmp_path_factory, english, swahili):

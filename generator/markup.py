@@ -23,6 +23,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from html.parser import HTMLParser
 
+from generator import anchors
+
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 _INLINE_LINK = re.compile(
     # [text](target "title"): like Python-Markdown, the target may hold spaces and one level of
@@ -37,7 +39,8 @@ _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _HTML_START = re.compile(r"<[a-zA-Z!/?]")
 _ATTR_LIST = re.compile(r"\{:?[ \t]*([^}\n]*)\}")
 _ATTR_PAIR = re.compile(r"([^\s=\"'{}]+)[ \t]*=[ \t]*(\"[^\"]*\"|'[^']*'|[^\s}]*)")
-_ATX = re.compile(r"^[ \t]*#{1,6}(?!#)(.*?)[ \t]*$", re.M)
+# A heading needs a space after its #s (pymdownx.saneheaders, as in CommonMark): `#ask-social` is text.
+_ATX = re.compile(r"^[ \t]*#{1,6}(?= )(.*?)[ \t]*$", re.M)
 _UNDERLINE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$", re.M)
 _TRAILING_ATTRS = re.compile(r"[ \t]*\{:?[ \t]*([^}\n]*)\}[ \t]*$")
 _ID_IN_ATTRS = re.compile(r"(?:^|\s)#([^\s}#.]+)")
@@ -386,8 +389,7 @@ def page_anchors(title: str | None, body: str) -> set[str]:
     """Every anchor of a page that shows ``title`` as its first heading, then ``body``.
 
     Follows Python-Markdown's toc: explicit ids are taken first, then each
-    heading gets its slug, made unique with ``_1``, ``_2``… (a heading with no
-    Latin letters gets ``_1``), in the order of the page.
+    heading gets its slug, made unique with ``_1``, ``_2``…, in the order of the page.
     """
     found = headings(body)
     used = {explicit for _, explicit in found if explicit}
@@ -413,7 +415,7 @@ def _unique(anchor: str, used: set[str]) -> str:
 
 
 def toc_slug(text: str, *, plain: bool = False) -> str:
-    """Python-Markdown's default heading slug of a heading written as ``text``.
+    """The heading slug the build gives a heading written as ``text`` (see :mod:`generator.anchors`).
 
     Unless ``plain``, Markdown markup (links, emphasis, code, tags, escapes)
     is removed first, as the slug is made from the rendered text.
@@ -424,9 +426,7 @@ def toc_slug(text: str, *, plain: bool = False) -> str:
         text = re.sub(r"(\*{1,3}|`+|\b_{1,3}|_{1,3}\b)", "", text)
         text = re.sub(r"\\(.)", r"\1", text)
         text = html.unescape(text)
-    value = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    value = re.sub(r"[^\w\s-]", "", value).strip().lower()
-    return re.sub(r"[-\s]+", "-", value)
+    return anchors.slug(text)
 
 
 def rewrite_links(body: str, resolve: Callable[[str], str | None]) -> str:

@@ -127,6 +127,12 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         config.theme["language"] = renderer.language
         config.extra["portal_strings"] = derived["extra"]["portal_strings"]
         config.extra["portal_theme_strings"] = derived["extra"]["portal_theme_strings"]
+        from generator.anchors import HEADING_SLUG, SANE_HEADINGS
+
+        # The heading ids and what counts as a heading, as in a project `portal build` writes.
+        config.mdx_configs.setdefault("toc", {})["slugify"] = HEADING_SLUG.resolve()
+        if SANE_HEADINGS not in config.markdown_extensions:
+            config.markdown_extensions.append(SANE_HEADINGS)
         from pathspec.gitignore import GitIgnoreSpec
 
         config.not_in_nav = GitIgnoreSpec.from_lines(derived["not_in_nav"].splitlines())

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from generator import learning, xapi
+from generator.anchors import PythonCall, markdown_settings
 from generator.languages import configure as configure_language
 from generator.model import Portal
 from generator.render import Renderer
@@ -27,6 +28,18 @@ from generator.yamlio import load_settings
 
 ASSETS = Path(__file__).parent / "assets"
 _SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _ConfigDumper(_SafeDumper):  # type: ignore[misc, valid-type]
+    """Writes the generated ``mkdocs.yml``: safe YAML, plus the one function MkDocs must call
+    (the heading slugs, as ``!!python/object/apply:``)."""
+
+
+_ConfigDumper.add_representer(
+    PythonCall,
+    lambda dumper, call: dumper.represent_mapping(f"tag:yaml.org,2002:python/object/apply:{call.function}",
+                                                  {"kwds": call.kwds}),
+)
 PLUGIN_NAME = "advocacy-portal"
 GENERATED_DIR = ".portal"
 """Below the repository root: generated docs for ``mkdocs build``/``serve`` (ignored by git)."""
@@ -90,6 +103,8 @@ def mkdocs_config(
     plugins.insert(0, {PLUGIN_NAME: {"compiled": True, "content_root": str(portal.root)}})
     config["plugins"] = plugins
     config["validation"] = strict_validation(config.get("validation"))
+    # The heading ids and what counts as a heading, as `portal validate` computes them.
+    config["markdown_extensions"] = markdown_settings(config.get("markdown_extensions"))
     configure_language(config, portal, renderer.language)
     return config
 
@@ -215,7 +230,7 @@ def prepare_project(
     )
     config_path = project_dir / "mkdocs.yml"
     header = "# Written by `portal build` from content/ and the repository's mkdocs.yml. Do not edit.\n"
-    text = yaml.dump(config, Dumper=_SafeDumper, allow_unicode=True, sort_keys=False)
+    text = yaml.dump(config, Dumper=_ConfigDumper, allow_unicode=True, sort_keys=False)
     write_if_changed(config_path, header + text)
     return Project(config_path, files, write)
 

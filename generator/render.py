@@ -29,7 +29,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from generator import answerkey, diagram, learning, markup, posts
+from generator import anchors, answerkey, diagram, learning, markup, posts
 from generator.languages import direction
 from generator.memory import collector_paused
 from generator.model import Item, Lesson, Portal
@@ -215,6 +215,8 @@ class Renderer:
 
     def __init__(self, portal: Portal, language: str | None = None) -> None:
         self.language = language or portal.config.default_language
+        self.source_portal = portal
+        """The portal in its source language: generated section ids come from its text."""
         self.portal = portal = localize(portal, self.language)
         user_dir = portal.root / USER_TEMPLATES
         loaders: list[jinja2.BaseLoader] = []
@@ -230,9 +232,27 @@ class Renderer:
         )
         self.t = Messages(self.language, [user_dir / "messages"] if user_dir.is_dir() else [])
         self.env.filters.update(h=html_text, md=lambda v: Markup(str(v)), text=md_text, tojson=_tojson)
-        self.env.globals.update(t=self.t, portal=portal, config=portal.config, foreign=self.foreign)
+        self.env.globals.update(t=self.t, portal=portal, config=portal.config, source_of=self.source_of,
+                                source_ids=self.source_ids, foreign=self.foreign)
         self._fragments: dict[tuple[str, str, bool], Markup] = {}
         self._links: dict[tuple[str, str, bool], str] = {}
+
+    def source_of(self, item: Item[Any]) -> Item[Any]:
+        """``item`` as written in the source language (itself when this is the source language)."""
+        for kind in ("roles", "paths", "lessons", "playbooks"):
+            shown: dict[str, Item[Any]] = getattr(self.portal, kind)
+            if shown.get(item.id) is item:
+                return getattr(self.source_portal, kind)[item.id]  # type: ignore[no-any-return]
+        return item
+
+    def source_ids(self, things: Any, field: str) -> list[str]:
+        """Ids for headings that show ``field`` of each of ``things`` (items, or plain objects of a
+        source item), from the source language's text: the same in every language."""
+        texts = []
+        for thing in things:
+            data = self.source_of(thing).data if isinstance(thing, Item) else thing
+            texts.append(getattr(data, field))
+        return section_ids(texts)
 
     def foreign(self, kind: str, item: Item[Any]) -> Markup:
         """`` lang=".." dir=".."`` for an element holding text of ``item`` (of content ``kind``,
@@ -560,20 +580,29 @@ class Renderer:
         pages.update(hr.pages(self))
         if self.history.entries:
             pages["changes.md"] = self.changes_page()
-        for role in portal.roles.values():
-            path = self.docs_path("roles", role)
-            pages[path] = self.page(
-                "role.md.j2", path, self.meta(role.data.title, "role", role.id, role.source), role=role
-            )
-        for learning_path in portal.paths.values():
-            path = self.docs_path("paths", learning_path)
-            pages[path] = self.page(
-                "path.md.j2", path,
-                self.meta(learning_path.data.title, "path", learning_path.id, learning_path.source),
-                path=learning_path,
-            )
-        for lesson in portal.lessons.values():
-            path = self.docs_path("lessons", lesson)
+        for kind in ("roles", "paths", "lessons", "playbooks"):
+            for item in getattr(portal, kind).values():
+                pages.update(self.item_pages(kind, item))
+        if posts.has_share_page(portal):
+            pages[posts.SHARE_PAGE] = posts.share_page(self)
+        pages.update(learning.pages(self))
+        return pages
+
+    def item_pages(self, kind: str, item: Item[Any]) -> dict[str, str]:
+        """The page of one role, path, lesson or playbook (and a playbook's diagram), as ``{docs path: text}``.
+
+        Apart from :meth:`render` for the checks, which need single pages of every language.
+        """
+        portal, pages = self.portal, {}
+        path = self.docs_path(kind, item)
+        if kind == "roles":
+            pages[path] = self.page("role.md.j2", path, self.meta(item.data.title, "role", item.id, item.source),
+                                    role=item)
+        elif kind == "paths":
+            pages[path] = self.page("path.md.j2", path, self.meta(item.data.title, "path", item.id, item.source),
+                                    path=item)
+        elif kind == "lessons":
+            lesson: Any = item
             body = markup.rewrite_links(lesson.body, self.source_resolver(lesson))
             meta = self.meta(lesson.data.title, "lesson", lesson.id, lesson.source)
             meta["portal_fingerprint"] = lesson.fingerprint
@@ -581,12 +610,12 @@ class Renderer:
                 "lesson.md.j2", path, meta, lesson=lesson, body=Markup(body),
                 steps=self.lesson_steps.get(lesson.id, []),
             )
-        for playbook in portal.playbooks.values():
-            path = self.docs_path("playbooks", playbook)
-            kind = playbook.data.kind  # type: ignore[attr-defined]
-            template = f"playbooks/{kind}.md.j2"
+        else:
+            playbook = item
+            kind_of_playbook = playbook.data.kind
+            template = f"playbooks/{kind_of_playbook}.md.j2"
             extra: dict[str, Any] = {}
-            if kind == "negativity":
+            if kind_of_playbook == "negativity":
                 svg, alt, size = diagram.negativity_flow(playbook.data, portal, self.t,
                                                          rtl=direction(self.language) == "rtl")
                 svg_path = f"playbooks/{playbook.slug}-flow.svg"
@@ -596,9 +625,6 @@ class Renderer:
                 template, path, self.meta(playbook.data.title, "playbook", playbook.id, playbook.source),
                 playbook=playbook, data=playbook.data, **extra,
             )
-        if posts.has_share_page(portal):
-            pages[posts.SHARE_PAGE] = posts.share_page(self)
-        pages.update(learning.pages(self))
         return pages
 
     def changes_page(self) -> str:
@@ -649,6 +675,25 @@ class Renderer:
             {label(self.t("hr_title")): "overview.md"},
             *([{label(self.t("changes_title")): "changes.md"}] if self.history.entries else []),
         ]
+
+
+def section_ids(texts: Any) -> list[str]:
+    """Ids for generated headings named by content (one per text, unique, as the build slugs them).
+
+    Given the source language's texts, the ids are the same in every language: a link
+    to ``tone.yml#linkedin`` works in each translation of the page.
+    """
+    used: set[str] = set()
+    ids = []
+    for text in texts:
+        base = anchors.slug(str(text))
+        anchor, count = base, 0
+        while not anchor or anchor in used:
+            count += 1
+            anchor = f"{base}_{count}"
+        used.add(anchor)
+        ids.append(anchor)
+    return ids
 
 
 def _nav_label(text: str) -> str:

@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from generator import schema
 from generator.errors import Problem, Problems
-from generator.schedule import check_prerequisites_across_paths, check_window, role_entries, role_refreshers
+from generator.schedule import (
+    check_prerequisites_across_paths,
+    check_prerequisites_assigned,
+    check_window,
+    role_entries,
+    role_refreshers,
+)
 
 if TYPE_CHECKING:
     from generator.model import Item, Portal
@@ -132,7 +138,8 @@ def build_report(portal: Portal) -> Report:
 
 def breaches(portal: Portal, orphans: list[str], untaught: list[str]) -> list[Breach]:
     found: list[Breach] = []
-    for kind, check in (("window", check_window), ("prerequisite", check_prerequisites_across_paths)):
+    for kind, check in (("window", check_window), ("prerequisite", check_prerequisites_across_paths),
+                        ("prerequisite-not-assigned", check_prerequisites_assigned)):
         problems = Problems()
         check(portal, problems)
         found += [Breach(kind, p) for p in sorted(problems.items)]

@@ -31,7 +31,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Literal
 
 from generator import schema
-from generator.errors import Problems
+from generator.errors import Problems, Severity
 from generator.load import closest
 
 if TYPE_CHECKING:
@@ -190,6 +190,7 @@ def check_schedule(portal: Portal, problems: Problems) -> None:
     check_inclusions(portal, problems)
     check_refreshers(portal, problems)
     problems.extend(policy_problems(portal).items)
+    check_prerequisites_assigned(portal, problems, severity="warning")
 
 
 def policy_problems(portal: Portal) -> Problems:
@@ -357,6 +358,34 @@ def check_prerequisites_across_paths(portal: Portal, problems: Problems) -> None
                      f"`{step.lesson}` is due on day {step.due_day}, before its prerequisite `{pre}` "
                      f"(due on day {pre_day} in path `{pre_path_id}`), for {_roles(roles)}",
                      hint=f"make it due on day {pre_day} or later, or make `{pre}` due earlier in `{pre_path_id}`")
+
+
+def check_prerequisites_assigned(portal: Portal, problems: Problems, *, severity: Severity = "error") -> None:
+    """Every role that gets a lesson gets its prerequisites too, in one of its paths.
+
+    A warning for ``portal validate`` (the site still builds), a policy breach for
+    ``portal report --check``. Reported at the prerequisite, once for all the roles.
+    """
+    missing: dict[tuple[str, int], list[str]] = {}
+    for role in portal.roles_by_level():
+        steps = portal.role_steps(role)
+        for lesson_id in steps:
+            lesson = portal.lessons.get(lesson_id)
+            if lesson is None:
+                continue
+            for index, pre in enumerate(lesson.data.prerequisites):
+                if pre in portal.lessons and pre not in steps:
+                    missing.setdefault((lesson_id, index), []).append(role.id)
+    for (lesson_id, index), roles in missing.items():
+        lesson = portal.lessons[lesson_id]
+        pre = lesson.data.prerequisites[index]
+        line, col = lesson.value_at("prerequisites", index)
+        problems.add(lesson.source, line, col,
+                     f"prerequisite `{pre}` is in no path of {_roles(roles)}, "
+                     f"which {'gets' if len(roles) == 1 else 'get'} this lesson",
+                     severity=severity,
+                     hint=f"add `{pre}` to a path of {'that role' if len(roles) == 1 else 'those roles'}, "
+                     "or remove it from `prerequisites`")
 
 
 def _roles(roles: Iterable[str]) -> str:

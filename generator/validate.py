@@ -18,6 +18,7 @@ from typing import Any
 
 from generator import answerkey, markup
 from generator.errors import Problems
+from generator.languages import codes, name_of
 from generator.load import SUFFIX_SLIPS as _SUFFIX_SLIPS
 from generator.load import ContentCache, closest, load_content, report_hazards, same_looking
 from generator.memory import collector_paused
@@ -54,7 +55,7 @@ def check_portal(portal: Portal, problems: Problems) -> None:
     _check_ids(portal, problems)
     _check_roles(portal, problems)
     _check_paths(portal, problems)
-    anchored_links = _check_lessons(portal, problems)
+    _check_lessons(portal, problems)
     _check_playbooks(portal, problems)
     _check_markdown_fields(portal, problems)
     if portal.config is not None:  # both read settings from portal.yml, which may be the broken file
@@ -63,7 +64,7 @@ def check_portal(portal: Portal, problems: Problems) -> None:
         check_translations(portal, problems)
         _check_changes_since(portal, problems)
         check_learning_records(portal, problems)
-    _check_anchors_of_generated_pages(portal, problems, anchored_links)
+        check_link_targets(portal, problems)
     problems.report_skipped()
 
 
@@ -251,9 +252,8 @@ def _check_paths(portal: Portal, problems: Problems) -> None:
                          hint="add it to a role's `paths`")
 
 
-def _check_lessons(portal: Portal, problems: Problems) -> list[_AnchoredLink]:
-    """Per-lesson checks; returns the links to sections that only the rendered pages can confirm."""
-    anchored: list[_AnchoredLink] = []
+def _check_lessons(portal: Portal, problems: Problems) -> None:
+    """Per-lesson checks (the sections that links point to are checked per language, later)."""
     in_paths = {step.lesson for p in portal.paths.values() for step in p.data.steps}
     for lesson in portal.lessons.values():
         meta = lesson.data
@@ -287,21 +287,8 @@ def _check_lessons(portal: Portal, problems: Problems) -> list[_AnchoredLink]:
             line, col = lesson.where("title")
             problems.add(lesson.source, line, col, "the lesson is in no learning path", severity="warning",
                          hint="add it to a path's steps, or nobody will be led to it")
-        anchored += _check_lesson_body(portal, lesson, problems)
+        _check_lesson_body(portal, lesson, problems)
     _check_prerequisite_cycles(portal, problems)
-    return anchored
-
-
-@dataclasses.dataclass(frozen=True)
-class _AnchoredLink:
-    lesson: Lesson
-    line: int
-    col: int
-    kind: str
-    item: Item[Any]
-    anchor: str
-    known: frozenset[str]
-    """The anchors known without rendering (may be incomplete)."""
 
 
 _ALLOWED_SCHEMES = ("http:", "https:", "mailto:", "tel:")
@@ -309,10 +296,14 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _LINK_HINT = "link to another lesson as `other-lesson.md`, to a playbook as `../playbooks/<id>.yml`"
 
 
-def _check_lesson_body(portal: Portal, lesson: Lesson, problems: Problems) -> list[_AnchoredLink]:
+def _check_lesson_body(portal: Portal, lesson: Lesson, problems: Problems) -> None:
+    """Unsafe HTML and links to pages that do not exist, at their place in ``lesson.source``.
+
+    Every link on every line is judged on its own; the sections links point to are
+    checked by :func:`check_link_targets`, in every language.
+    """
     offset = lesson.body_line - 1
     report_hazards(problems, lesson.source, lesson.body, lesson.body_line)
-    anchored = []
     for link in markup.scan(lesson.body).links:
         target = link.target
         line, col = link.line + offset, link.col
@@ -329,16 +320,6 @@ def _check_lesson_body(portal: Portal, lesson: Lesson, problems: Problems) -> li
                              hint="pictures cannot come from content/; describe it in words or ask a developer")
             elif not _is_unreadable(portal, target):
                 problems.add(lesson.source, line, col, _bad_link_message(portal, target), hint=_LINK_HINT)
-            continue
-        kind, item, anchor = found
-        if not anchor:
-            continue
-        if kind == "self":
-            kind, item = "lessons", lesson
-        known = _anchors_of(kind, item)
-        if anchor not in known:
-            anchored.append(_AnchoredLink(lesson, line, col, kind, item, anchor, frozenset(known)))
-    return anchored
 
 
 def link_problem(target: str) -> str | None:
@@ -407,59 +388,6 @@ def _bad_link_message(portal: Portal, target: str) -> str:
         return message + f"; {twin[1]}"
     guess = closest(name, everything)
     return message + (f"; did you mean `{guess}`?" if guess else "")
-
-
-def _anchors_of(kind: str, item: Item[Any]) -> set[str]:
-    """Anchors a generated page is known to have without rendering it (its headings may add more)."""
-    if kind == "lessons":
-        return markup.page_anchors(item.data.title, item.body)  # type: ignore[attr-defined]
-    if kind == "playbooks" and getattr(item.data, "kind", None) == "negativity":
-        ids = set()
-        for s in item.data.situations:  # type: ignore[attr-defined]
-            ids |= {s.id, f"{s.id}-steps", f"{s.id}-templates", f"{s.id}-escalate"}
-        return ids
-    return set()
-
-
-def _check_anchors_of_generated_pages(portal: Portal, problems: Problems, links: list[_AnchoredLink]) -> None:
-    """Links to sections not found in the source are checked against the rendered page.
-
-    Rendering needs sound content. With other errors present, a link into a
-    lesson is judged by the lesson's headings; a link into another page only
-    when its known sections hold a near miss (a typo such as
-    ``#customer-complaints``); the rest wait for the next run, and MkDocs
-    checks them again when building.
-    """
-    if not links:
-        return
-    from generator.render import Renderer
-
-    rendered: dict[str, str] | None = None
-    if not problems.errors and portal.config is not None:
-        from jinja2 import TemplateError
-
-        try:
-            rendered = Renderer(portal).render()
-        except TemplateError:
-            rendered = None
-    for link in links:
-        anchors = set(link.known)
-        if rendered is not None:
-            page = rendered.get(Renderer.docs_path(link.kind, link.item), "")
-            anchors |= markup.page_anchors(None, page.split("\n---\n", 1)[-1])
-        if link.anchor in anchors:
-            continue
-        guess = closest(link.anchor, anchors)
-        if rendered is None and link.kind != "lessons" and guess is None:
-            continue
-        problems.add(link.lesson.source, link.line, link.col, f"there is no section `#{link.anchor}` in that page"
-                     + (f"; did you mean `#{guess}`?" if guess else ""),
-                     hint=None if guess else _sections_hint(anchors))
-
-
-def _sections_hint(anchors: set[str]) -> str | None:
-    shown = sorted(a for a in anchors if not a.startswith("_"))[:12]
-    return ("sections there: " + ", ".join(f"#{a}" for a in shown)) if shown else None
 
 
 def _check_prerequisite_cycles(portal: Portal, problems: Problems) -> None:
@@ -566,3 +494,255 @@ def _place_in_field(path: Path, start: tuple[int, int], value: str) -> Callable[
     except (OSError, YamlProblem):
         return lambda _line, _col: start
     return lambda inner_line, inner_col: locate_in_scalar(source, start, value, inner_line, inner_col)
+
+
+# --- links to sections, in every language ----------------------------------------------------
+
+
+class _Site:
+    """One language's pages as the build will make them, rendered only as far as the checks ask.
+
+    A page that cannot be rendered (its content has errors of its own) cannot be
+    judged: links into it are checked on the next run, once those errors are fixed.
+    """
+
+    def __init__(self, portal: Portal, language: str | None, page_ids: Callable[[str], frozenset[str]]) -> None:
+        from generator.history import NONE
+        from generator.render import Renderer
+        from generator.translations import localize
+
+        self.language = language
+        self._page_ids = page_ids
+        self._ids: dict[str, frozenset[str] | None] = {}
+        self._everything: dict[str, str] | None = None
+        self._renderer: Any = None
+        if portal.config is not None:
+            try:
+                self._renderer = Renderer(portal, language)
+            except Exception:  # content with errors of its own; reported elsewhere
+                self._renderer = None
+        if self._renderer is not None:
+            self._renderer.__dict__["history"] = NONE  # page dates do not change ids; spare git
+            self.portal = self._renderer.portal
+        else:
+            self.portal = localize(portal, language) if language and portal.config is not None else portal
+
+    def renderer(self) -> Any:
+        return self._renderer
+
+    def ids(self, kind: str, item: Item[Any]) -> frozenset[str] | None:
+        """The ids of the page of ``item`` (a role, path, lesson or playbook of this language)."""
+        from generator.render import Renderer
+
+        docs = Renderer.docs_path(kind, item)
+        if docs not in self._ids:
+            text = None
+            renderer = self.renderer()
+            if renderer is not None:
+                try:
+                    text = renderer.item_pages(kind, item).get(docs)
+                except Exception:  # a page whose references are broken; reported elsewhere
+                    text = None
+            if text is None and kind == "lessons":
+                text = f"# {item.data.title}\n\n{item.body}"  # type: ignore[attr-defined]
+            self._ids[docs] = None if text is None else self._page_ids(_without_front_matter(text))
+        return self._ids[docs]
+
+    def docs(self) -> dict[str, str] | None:
+        """Every file of this language's docs folder (``{path: text}``), or None when it cannot be rendered."""
+        if self._everything is None:
+            renderer = self.renderer()
+            if renderer is None:
+                return None
+            from generator.project import docs_files
+
+            try:
+                files = docs_files(renderer.render())
+            except Exception:  # content with errors of its own; reported elsewhere
+                self._renderer = None
+                return None
+            self._everything = {rel: text if isinstance(text, str) else "" for rel, text in files.items()}
+        return self._everything
+
+    def ids_of_docs(self, docs: str) -> frozenset[str] | None:
+        if docs not in self._ids:
+            pages = self.docs()
+            text = None if pages is None else pages.get(docs)
+            self._ids[docs] = None if text is None else self._page_ids(_without_front_matter(text))
+        return self._ids[docs]
+
+
+def _without_front_matter(page: str) -> str:
+    if page.startswith("---\n"):
+        end = page.find("\n---\n", 4)
+        if end >= 0:
+            return page[end + 5:]
+    return page
+
+
+def _page_ids_function(portal: Portal) -> Callable[[str], frozenset[str]]:
+    """How the build gives a page its ids: Python-Markdown with the generated project's settings.
+
+    Without them (no readable mkdocs.yml, an extension that is not installed) the
+    headings are read directly, close to what Python-Markdown does.
+    """
+    from generator import anchors
+    from generator.project import read_theme_config
+
+    try:
+        configured = read_theme_config(portal.root).get("markdown_extensions")
+    except (OSError, ValueError, YamlProblem):
+        configured = None
+    try:
+        return anchors.page_ids_for(anchors.settings_key(anchors.markdown_settings(configured)))
+    except Exception:  # an extension the build could not load either; MkDocs says so
+        return lambda text: frozenset(markup.page_anchors(None, text))
+
+
+@dataclasses.dataclass
+class _Misses:
+    """One link to a section, and the languages whose page lacks that section."""
+
+    checked: list[str] = dataclasses.field(default_factory=list)
+    missing: list[tuple[str, frozenset[str], str | None]] = dataclasses.field(default_factory=list)
+    """(language, the page's ids there, the translation file of the page there)."""
+
+
+def check_link_targets(portal: Portal, problems: Problems) -> None:
+    """Every link to a section, in every language's pages, leads to a section the build will find.
+
+    The pages of each language are what its readers get: translated lessons, and the
+    source's lessons where no translation exists, linking to the pages of that
+    language (translated or not). Each problem is reported once, at the link in the
+    file that holds it (the translation or the source), naming the languages whose
+    page lacks the section when not all of them do.
+    """
+    page_ids = _page_ids_function(portal)
+    languages = codes(portal) if portal.config is not None else [None]
+    found: dict[tuple[str, int, int, str], _Misses] = {}
+    for language in languages:
+        site = _Site(portal, language, page_ids)
+        for lesson in site.portal.lessons.values():
+            for line, col, kind, item, anchor in _links_to_sections(site.portal, lesson):
+                _judge(site, found, (lesson.source, line, col, anchor), kind, item, anchor)
+        for source, place, text, here in _markdown_fields(site.portal, portal):
+            for link in markup.scan(text).links:
+                _judge_field_link(site, problems, found, source, place, here, link)
+    names = {code: name_of(portal, code) for code in languages if code}
+    for (source, line, col, anchor), misses in found.items():
+        if not misses.missing:
+            continue
+        _, ids, _ = misses.missing[0]
+        guess = closest(anchor, ids)
+        message = f"there is no section `#{anchor}` in that page"
+        hint = None if guess else _sections_hint(ids)
+        if len(misses.missing) < len(misses.checked):
+            where = ", ".join(f"{names.get(code, code)} ({code})" for code, _, _ in misses.missing)
+            message += f" in {where}"
+            translations = [file for _, _, file in misses.missing if file]
+            if translations:
+                files = ", ".join(translations)
+                hint = (f"the translation{'s' if len(translations) > 1 else ''} {files} "
+                        f"name{'' if len(translations) > 1 else 's'} that heading differently: keep the source's id "
+                        f"there by ending the heading with {{#{anchor}}}")
+        problems.add(source, line, col, message + (f"; did you mean `#{guess}`?" if guess else ""), hint=hint)
+
+
+def _judge(site: _Site, found: dict[tuple[str, int, int, str], _Misses], key: tuple[str, int, int, str],
+           kind: str, item: Item[Any], anchor: str) -> None:
+    ids = site.ids(kind, item)
+    if ids is None:
+        return
+    misses = found.setdefault(key, _Misses())
+    language = site.language or ""
+    if language in misses.checked:
+        return
+    misses.checked.append(language)
+    if anchor not in ids:
+        translated = item.source if (kind, item.id) not in site.portal.fallbacks and site.portal.language else None
+        misses.missing.append((language, ids, translated))
+
+
+def _links_to_sections(portal: Portal, lesson: Lesson) -> list[tuple[int, int, str, Item[Any], str]]:
+    """(line, col, kind, item, anchor) of every link from ``lesson`` to a section of a page."""
+    result = []
+    for link in markup.scan(lesson.body).links:
+        if link_problem(link.target) is not None:
+            continue  # not into content, or reported as it is
+        found = resolve_source_link(portal, link.target)
+        if found is None or not found[2]:
+            continue
+        kind, item, anchor = found
+        if kind == "self":
+            kind, item = "lessons", lesson
+        result.append((link.line + lesson.body_line - 1, link.col, kind, item, anchor))
+    return result
+
+
+def _markdown_fields(
+    portal: Portal, source_portal: Portal
+) -> list[tuple[str, Callable[[int, int], tuple[int, int]], str, str]]:
+    """(file, place in it, text, docs path of the page it lands on) of every Markdown field of
+    ``portal`` (one language's); a field a translation leaves out is the source's, in the source file."""
+    from generator.render import Renderer
+
+    fields: list[tuple[str, Any, Any, tuple[Any, ...], str | None, str]] = []
+    if portal.config is not None:
+        source = "content/portal.yml"
+        if portal.language and ("portal", "") not in portal.fallbacks:
+            source = f"content/portal.{portal.language}.yml"
+        fields.append((source, portal.config_doc, ("content/portal.yml", source_portal.config_doc), ("introduction",),
+                       portal.config.introduction, "index.md"))
+    for kind, field in (("roles", "social_media"), ("playbooks", "introduction")):
+        for item in getattr(portal, kind).values():
+            original = getattr(source_portal, kind)[item.id]
+            fields.append((item.source, item.doc, (original.source, original.doc), (field,),
+                           getattr(item.data, field, None), Renderer.docs_path(kind, item)))
+    result = []
+    for source, doc, (original_source, original_doc), loc, text, here in fields:
+        if not text:
+            continue
+        if tuple(loc) not in doc.values:
+            source, doc = original_source, original_doc  # left out of the translation: the source's text
+        result.append((source, _place_in_field(portal.root / source, doc.value_at(loc), text), text, here))
+    return result
+
+
+def _judge_field_link(site: _Site, problems: Problems, found: dict[tuple[str, int, int, str], _Misses],
+                      source: str, place: Callable[[int, int], tuple[int, int]], here: str,
+                      link: markup.Link) -> None:
+    """A link in a Markdown field is relative to the page the field is shown on, as MkDocs reads it."""
+    if link_problem(link.target) is not None:
+        return  # reported with the field's other problems, or not a link into the site
+    path, _, anchor = link.target.partition("#")
+    path = urllib.parse.unquote(path.partition("?")[0])
+    docs = posixpath.normpath(posixpath.join(posixpath.dirname(here), path)) if path else here
+    pages = site.docs()
+    if pages is None:
+        return
+    line, col = place(link.line, link.col)
+    if docs not in pages:
+        key = (source, line, col, "")
+        if key not in found:  # once, not once per language
+            found[key] = _Misses()
+            page = here[: -len(".md")] + "/" if here != "index.md" else "the home page"
+            problems.add(source, line, col, f"link `{link.target}` points to a page that does not exist",
+                         hint=f"links in this field are relative to the page it is shown on ({page}), "
+                         "e.g. `../lessons/<id>.md`")
+        return
+    if not anchor:
+        return
+    ids = site.ids_of_docs(docs)
+    if ids is None:
+        return
+    misses = found.setdefault((source, line, col, anchor), _Misses())
+    language = site.language or ""
+    if language not in misses.checked:
+        misses.checked.append(language)
+        if anchor not in ids:
+            misses.missing.append((language, ids, None))
+
+
+def _sections_hint(anchors: Collection[str]) -> str | None:
+    shown = sorted(a for a in anchors if not a.startswith("_"))[:12]
+    return ("sections there: " + ", ".join(f"#{a}" for a in shown)) if shown else None

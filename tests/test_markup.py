@@ -5,13 +5,16 @@ from __future__ import annotations
 import markdown
 import pytest
 
+from generator.anchors import _for_python_markdown, markdown_settings
 from generator.markup import hazards, links, page_anchors, rewrite_links
 
 MKDOCS_EXTENSIONS = ["toc", "attr_list", "md_in_html", "admonition", "pymdownx.superfences"]
 
 
 def anchors_python_markdown_gives(title: str, body: str) -> set[str]:
-    md = markdown.Markdown(extensions=MKDOCS_EXTENSIONS)
+    # With the heading settings every generated project has (Unicode slugs, sane headings).
+    names, configs = _for_python_markdown(markdown_settings(MKDOCS_EXTENSIONS))
+    md = markdown.Markdown(extensions=names, extension_configs=configs)
     md.convert(f"# {title}\n\n{body}")
     found: set[str] = set()
 

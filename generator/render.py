@@ -29,7 +29,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from generator import diagram, learning, markup, posts
+from generator import answerkey, diagram, learning, markup, posts
 from generator.languages import direction
 from generator.memory import collector_paused
 from generator.model import Item, Lesson, Portal
@@ -304,21 +304,31 @@ class Renderer:
     # of lessons their template loops were a third of the lesson pages' cost.
 
     def knowledge_check(self, lesson: Lesson) -> Markup:
-        """The lesson's knowledge check as the form ``portal.js`` brings to life."""
+        """The lesson's knowledge check as the form ``portal.js`` brings to life.
+
+        No answer key in readable form: per question a salted hash of the right option's
+        place and, with ``reveal: after_pass``, the explanation sealed with a key only the
+        right answer gives (see :mod:`generator.answerkey`). ``reveal: always`` writes the
+        right place and the explanation in clear (hidden); ``never`` writes neither.
+        """
         t, h = self.t, html_text
         check = lesson.data.check
         assert check is not None, "only for a lesson with a check"
+        reveal = self.portal.config.checks.reveal
+        seed = answerkey.build_seed(lesson.fingerprint)
         total = len(check.questions)
         pass_mark = check.pass_mark or total
         parts = [
             f'<section class="portal-check" data-portal-check data-lesson-id="{h(lesson.id)}" '
-            f'data-pass-mark="{pass_mark}" aria-labelledby="check-title">',
+            f'data-pass-mark="{pass_mark}" data-reveal="{reveal}" aria-labelledby="check-title">',
             f'<h2 id="check-title">{h(t("check_title"))}</h2>',
             f"<p data-portal-reveal hidden>{h(t('check_intro'))} "
             f"{h(t('check_pass_mark', n=pass_mark, total=total))}</p>",
         ]
         for number, question in enumerate(check.questions, start=1):
-            parts.append(f'<fieldset class="portal-question" data-correct="{question.options.index(question.answer)}">')
+            key = answerkey.seal_question(seed, self.language, lesson.id, number, question)
+            parts.append(f'<fieldset class="portal-question" id="check-q{number}" '
+                         f'data-salt="{key.salt}" data-hash="{key.hash}">')
             parts.append(f"<legend>{number}. {h(question.question)}</legend>")
             parts.append('<ol class="portal-options">')
             parts.extend(
@@ -327,7 +337,13 @@ class Renderer:
                 for index, option in enumerate(question.options)
             )
             parts.append("</ol>")
-            parts.append(f'<p class="portal-explanation" hidden>{h(question.explanation)}</p>')
+            if question.hint:
+                parts.append(f'<p class="portal-hint" hidden>{h(question.hint)}</p>')
+            if reveal == "after_pass":
+                parts.append(f'<p class="portal-explanation" data-sealed="{key.sealed}" hidden></p>')
+            elif reveal == "always":
+                parts.append(f'<p class="portal-explanation" data-answer="{question.options.index(question.answer)}" '
+                             f"hidden>{h(question.explanation)}</p>")
             parts.append("</fieldset>")
         parts.append("</section>")
         return Markup("\n".join(parts))

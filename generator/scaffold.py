@@ -25,6 +25,7 @@ check:                     # optional knowledge check; delete the block to have 
         - "The right thing"
         - "Something else"
       answer: "The right thing"   # must be one of the options, written exactly the same
+      hint: "Reread the section that says what to do first."   # optional: shown after a wrong answer
       explanation: "Why the right thing is right."
 ---
 Write the lesson here in Markdown. Use `##` headings, lists and admonitions:

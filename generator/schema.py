@@ -247,6 +247,17 @@ class LearningRecords(Model):
     )
 
 
+class CheckSettings(Model):
+    """How the knowledge checks of every lesson behave."""
+
+    reveal: Literal["after_pass", "never", "always"] = Field(
+        default="after_pass",
+        description="When a learner sees the right answers and the explanations: after_pass: once they "
+        "pass the check (the page cannot show them before); never: not at all; always: after every "
+        "attempt, passed or not (the page then holds them readably).",
+    )
+
+
 class PortalConfig(Model):
     """`content/portal.yml`: the organisation and the portal's settings."""
 
@@ -288,6 +299,9 @@ class PortalConfig(Model):
         default_factory=ScheduleRules,
         description="How due days are counted (calendar or working days, weekend, holidays) "
         "and the onboarding window.",
+    )
+    checks: CheckSettings = Field(
+        default_factory=CheckSettings, description="How the lessons' knowledge checks behave."
     )
     recent_changes: Annotated[Int, Field(ge=0, le=100)] = Field(
         default=10,
@@ -389,7 +403,13 @@ class Question(Model):
     question: Text = Field(description="The question.")
     options: list[Text] = Field(min_length=2, max_length=8, description="The answers to choose from.")
     answer: Text = Field(description="The correct option, written exactly as in options.")
-    explanation: Text = Field(description="Why that answer is right; shown after answering.")
+    hint: Text | None = Field(
+        default=None,
+        description="Shown after a wrong attempt at this question: where to look, never the answer.",
+    )
+    explanation: Text = Field(
+        description="Why that answer is right; shown when portal.yml's `checks: reveal` allows it."
+    )
 
 
 class Acknowledgement(Model):

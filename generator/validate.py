@@ -16,7 +16,7 @@ from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
-from generator import markup
+from generator import answerkey, markup
 from generator.errors import Problems
 from generator.load import ContentCache, closest, load_content, report_hazards
 from generator.memory import collector_paused
@@ -252,6 +252,10 @@ def _check_lessons(portal: Portal, problems: Problems) -> list[_AnchoredLink]:
                 line, col = lesson.value_at("check", "pass_mark")
                 problems.add(lesson.source, line, col,
                              f"pass mark {meta.check.pass_mark} is more than the {len(meta.check.questions)} question(s)")
+            for message in answerkey.giveaways(meta.check):
+                line, col = lesson.where("check")
+                problems.add(lesson.source, line, col, message, severity="warning",
+                             hint="reorder the options, or give the right answers fewer words and the others more")
         if lesson.id not in in_paths and not portal.unreadable.get("paths"):
             line, col = lesson.where("title")
             problems.add(lesson.source, line, col, "the lesson is in no learning path", severity="warning",

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -106,10 +107,25 @@ def lessons_of(page: Any, path_id: str) -> list[dict[str, Any]]:
     return page.evaluate("id => window.portalCatalogue.paths[id].lessons", path_id)
 
 
-def pass_check(page: Any) -> None:
+def right_answers(lesson_id: str, root: Path = REPO) -> list[int]:
+    """The place (0-based, source order) of each question's right option, read from the lesson's
+    source: the page no longer says. An option's place is its radio button's value in every language."""
+    text = (root / "content" / "lessons" / f"{lesson_id}.md").read_text("utf-8")
+    meta = yaml.safe_load(text.split("---", 2)[1])
+    return [q["options"].index(q["answer"]) for q in meta["check"]["questions"]]
+
+
+def shown_order(fieldset: Any) -> list[int]:
+    """The options' source places in the order the page shows them now."""
+    return [int(value) for value in fieldset.locator('input[type="radio"]').evaluate_all(
+        "inputs => inputs.map(input => input.value)")]
+
+
+def pass_check(page: Any, root: Path = REPO) -> None:
     """Answer every question of the page's knowledge check correctly and check the answers."""
-    for fieldset in page.locator("[data-portal-check] fieldset").all():
-        correct = fieldset.get_attribute("data-correct")
+    check = page.locator("[data-portal-check]")
+    answers = right_answers(check.get_attribute("data-lesson-id"), root)
+    for fieldset, correct in zip(check.locator("fieldset").all(), answers, strict=True):
         fieldset.locator(f'input[value="{correct}"]').check()
     page.get_by_role("button", name="Check my answers").click()
     page.get_by_text("This lesson is complete").wait_for()

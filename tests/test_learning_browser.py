@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import hashlib
+import html
 import json
 import re
 import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from browser_support import (
+    REPO,
+    SCREENSHOTS,
     chromium,
     complete_lesson,
     copy_sample,
     fresh_page,
     lessons_of,
     pass_check,
+    right_answers,
     screenshot,
     serve,
+    shown_order,
     stored_progress,
 )
 from playwright.sync_api import expect
@@ -90,22 +97,29 @@ def test_role_lessons_and_a_failed_then_passed_check_persist_and_show_in_the_bar
     assert page.get_by_role("button", name="Mark as not complete").is_visible()
     assert outline_of_focused(page) != "none"
 
-    # A knowledge check, by keyboard alone: the first option of every question is wrong here.
+    # A knowledge check, by keyboard alone: first every answer wrong, then every answer right.
     page.goto("lessons/your-accounts-your-voice/")
     fieldsets = page.locator("[data-portal-check] fieldset")
-    correct = [int(f.get_attribute("data-correct")) for f in fieldsets.all()]
-    assert all(c != 0 for c in correct), "this test answers the first option, expecting it to be wrong"
+    correct = right_answers("your-accounts-your-voice")
     page.locator("[data-portal-check] fieldset input").first.focus()
-    for number in range(len(correct)):
-        page.keyboard.press("Space")  # choose the first option
+    for number, fieldset in enumerate(fieldsets.all()):
+        page.keyboard.press("Space")  # choose the first option shown
+        if shown_order(fieldset)[0] == correct[number]:
+            page.keyboard.press("ArrowDown")  # the next one, then: only one is right
         if number + 1 < len(correct):
             page.keyboard.press("Tab")  # on to the next question
     page.keyboard.press("Enter")  # submits the check
     result = page.locator(".portal-check__result")
     assert result.get_attribute("role") == "status" and result.get_attribute("aria-live") == "polite"
-    assert re.search(rf"0 of {len(correct)} right; you need {len(correct)} to pass", result.inner_text())
-    assert page.locator(".portal-explanation").first.is_visible()
-    assert "Not quite. The right answer:" in fieldsets.first.inner_text()
+    names = ", ".join(f"question {n}" for n in range(1, len(correct) + 1))
+    assert result.inner_text() == (f"0 of {len(correct)} right; you need {len(correct)} to pass. "
+                                   f"Not right yet: {names}. Follow the hints, then try again.")
+    assert result.get_by_role("link", name="question 1").get_attribute("href") == "#check-q1"
+    # Which questions are not right yet and the hint, never the right option or the explanation.
+    assert not page.locator(".portal-explanation").first.is_visible()
+    assert page.locator(".portal-option--answer").count() == 0
+    assert fieldsets.first.locator(".portal-question__feedback").inner_text().startswith("Not right yet. Hint: ")
+    assert "right answer" not in fieldsets.first.inner_text()
     retry = page.get_by_role("button", name="Try again")
     assert page.evaluate("() => document.activeElement.textContent") == "Try again"
     assert outline_of_focused(page) != "none"
@@ -114,14 +128,20 @@ def test_role_lessons_and_a_failed_then_passed_check_persist_and_show_in_the_bar
     page.keyboard.press("Enter")  # try again: answers cleared, focus back on the first question
     assert not page.locator(".portal-explanation").first.is_visible()
     assert retry.is_hidden()
-    for number, answer in enumerate(correct):
-        for _ in range(answer):
+    for number, fieldset in enumerate(fieldsets.all()):
+        steps = shown_order(fieldset).index(correct[number])
+        page.keyboard.press("Space" if steps == 0 else "ArrowDown")
+        for _ in range(steps - 1):
             page.keyboard.press("ArrowDown")
         if number + 1 < len(correct):
             page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     assert result.inner_text() == f"Passed: {len(correct)} of {len(correct)} right. This lesson is complete."
     assert "Right." in fieldsets.first.inner_text()
+    # Passing opens the explanations (reveal: after_pass) and marks the right options.
+    explanation = fieldsets.first.locator(".portal-explanation")
+    assert explanation.is_visible() and explanation.inner_text().startswith("Your page is yours")
+    assert page.locator(".portal-option--answer").count() == len(correct)
 
     page.reload()
     status = page.locator("[data-portal-lesson]").inner_text()
@@ -296,3 +316,107 @@ def test_without_javascript_every_page_reads_and_no_control_shows(browser, base_
         assert question.locator("legend").is_visible()
         assert question.locator("label").first.is_visible()
         assert page.locator(".portal-explanation").first.is_hidden()
+
+
+# --- knowledge checks: no answer key, hints, shuffled options ---------------------------------
+
+
+def answer_wrong(page, lesson_id: str) -> None:
+    """Choose a wrong option in every question (by its place in the source) and check."""
+    check = page.locator("[data-portal-check]")
+    for fieldset, right in zip(check.locator("fieldset").all(), right_answers(lesson_id), strict=True):
+        fieldset.locator(f'input[value="{int(right == 0)}"]').check()
+    check.locator('button[type="submit"]').click()
+    page.locator(".portal-check__result--failed").wait_for()
+
+
+def explanations_of(lesson_id: str, language: str = "") -> list[str]:
+    name = f"{lesson_id}.{language}.md" if language else f"{lesson_id}.md"
+    text = (REPO / "content" / "lessons" / name).read_text("utf-8")
+    return [q["explanation"] for q in yaml.safe_load(text.split("---", 2)[1])["check"]["questions"]]
+
+
+def test_options_are_shuffled_on_every_attempt_and_keep_the_source_order_without_javascript(page, browser, base_url):
+    page.goto("lessons/the-first-hour-of-a-crisis/")
+    fieldsets = page.locator("[data-portal-check] fieldset").all()
+    source = [list(range(len(shown_order(f)))) for f in fieldsets]
+    first = [shown_order(f) for f in fieldsets]
+    assert all(order != plain for order, plain in zip(first, source, strict=True))
+    answer_wrong(page, "the-first-hour-of-a-crisis")
+    page.get_by_role("button", name="Try again").click()
+    second = [shown_order(f) for f in fieldsets]
+    assert all(sorted(order) == plain for order, plain in zip(second, source, strict=True))
+    assert all(a != b for a, b in zip(first, second, strict=True))
+    # The labels still hold their radio buttons, in a fieldset with its legend.
+    option = fieldsets[0].get_by_role("radio").first
+    assert option.evaluate("input => input.closest('label') !== null"
+                           " && input.closest('fieldset').querySelector('legend') !== null")
+
+    with fresh_page(browser, base_url, java_script_enabled=False) as plain:
+        plain.goto("lessons/the-first-hour-of-a-crisis/")
+        assert [shown_order(f) for f in plain.locator("[data-portal-check] fieldset").all()] == source
+
+
+def test_a_wrong_attempt_names_the_questions_and_hints_and_reveals_nothing(page):
+    page.goto("lessons/rulebook-before-going-live/")  # pass mark 2 of 3
+    check = page.locator("[data-portal-check]")
+    right = right_answers("rulebook-before-going-live")
+    fieldsets = check.locator("fieldset").all()
+    fieldsets[0].locator(f'input[value="{right[0]}"]').check()
+    for fieldset, answer in zip(fieldsets[1:], right[1:], strict=True):
+        fieldset.locator(f'input[value="{int(answer == 0)}"]').check()
+    check.get_by_role("button", name="Check my answers").click()
+    result = page.locator(".portal-check__result")
+    assert result.inner_text() == ("1 of 3 right; you need 2 to pass. Not right yet: question 2, question 3. "
+                                   "Follow the hints, then try again.")
+    feedback = fieldsets[1].locator(".portal-question__feedback").inner_text()
+    assert feedback == "Not right yet. Hint: Look at the example “A drill in Karachi”: what did the drill show?"
+    assert fieldsets[0].locator(".portal-question__feedback").inner_text() == "Right."
+    assert page.locator(".portal-option--answer").count() == 0
+    assert page.locator(".portal-explanation:visible").count() == 0
+    content = page.content()
+    assert not [e for e in explanations_of("rulebook-before-going-live") if html.escape(e, quote=False) in content]
+
+    # Passing with one question still wrong (2 of 3): the right ones open, the wrong one keeps its secret.
+    page.get_by_role("button", name="Try again").click()
+    for fieldset, answer in zip(fieldsets[:2], right[:2], strict=True):
+        fieldset.locator(f'input[value="{answer}"]').check()
+    fieldsets[2].locator(f'input[value="{int(right[2] == 0)}"]').check()
+    check.get_by_role("button", name="Check my answers").click()
+    assert result.inner_text() == "Passed: 2 of 3 right. This lesson is complete."
+    explanations = explanations_of("rulebook-before-going-live")
+    assert fieldsets[0].locator(".portal-explanation").inner_text() == explanations[0]
+    assert fieldsets[1].locator(".portal-explanation").inner_text() == explanations[1]
+    assert not fieldsets[2].locator(".portal-explanation").is_visible()
+    assert fieldsets[2].locator(".portal-question__feedback").inner_text().startswith("Not right yet. Hint: ")
+    assert stored_progress(page)["lessons"]["rulebook-before-going-live"]["score"] == 2
+
+
+def test_the_pages_sha256_is_pythons_in_chromium(page):
+    page.goto("lessons/answering-fast/")
+    page.wait_for_function("() => window.portalHash")
+    texts = ["", "abc", "a" * 55, "a" * 56, "a" * 64, "a" * 1000, "Jua ☀ جوا 朱阿 Τζούα 🙂"]
+    assert page.evaluate("texts => texts.map(t => window.portalHash.sha256Hex(t))", texts) == [
+        hashlib.sha256(text.encode()).hexdigest() for text in texts
+    ]
+    # crypto.subtle is not what it relies on: the check works with it taken away.
+    page.evaluate("() => Object.defineProperty(window.crypto, 'subtle', { value: undefined })")
+    pass_check(page)
+
+
+@pytest.mark.parametrize("language", ["", "ur"])
+@pytest.mark.parametrize("width", [1280, 375])
+def test_a_checked_lesson_on_a_desktop_and_a_phone(browser, base_url, language, width):
+    with fresh_page(browser, base_url) as page:
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(f"{language + '/' if language else ''}lessons/owning-complaints-in-public/")
+        answer_wrong(page, "owning-complaints-in-public")
+        check = page.locator("[data-portal-check]")
+        check.scroll_into_view_if_needed()
+        # Nothing spills sideways on a phone, in either direction of writing.
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+        if language == "ur":
+            assert check.evaluate("node => getComputedStyle(node).direction") == "rtl"
+            assert "ابھی درست نہیں۔ اشارہ:" in check.locator(".portal-question__feedback").first.inner_text()
+        screenshot(page, f"check-failed-{language or 'en'}-{width}", full_page=False)
+        check.screenshot(path=str(SCREENSHOTS / f"check-failed-{language or 'en'}-{width}-section.png"))

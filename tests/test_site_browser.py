@@ -13,6 +13,7 @@ from browser_support import (
     copy_sample,
     fresh_page,
     lessons_of,
+    right_answers,
     screenshot,
     seed_progress,
     serve,
@@ -85,8 +86,9 @@ def test_search_finds_a_word_of_one_lesson_body_as_the_first_result(browser, bas
 
 def answer_check(page, right: list[bool]) -> None:
     """Answer the check's questions right or wrong, as given, and check the answers."""
-    for fieldset, is_right in zip(page.locator("[data-portal-check] fieldset").all(), right, strict=True):
-        correct = int(fieldset.get_attribute("data-correct"))
+    check = page.locator("[data-portal-check]")
+    answers = right_answers(check.get_attribute("data-lesson-id"))
+    for fieldset, is_right, correct in zip(check.locator("fieldset").all(), right, answers, strict=True):
         fieldset.locator(f'input[value="{correct if is_right else int(correct == 0)}"]').check()
     page.get_by_role("button", name="Check my answers").click()
     page.locator(".portal-check__result").filter(has_text="right").wait_for()

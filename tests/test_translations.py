@@ -181,8 +181,8 @@ def test_a_translated_answer_must_translate_the_source_option_at_the_same_place(
     line, col = line_col(lesson, 'answer: "Ndani ya saa 4"')
     errors = errors_of(sample)
     assert errors == [
-        f"content/lessons/answering-fast.sw.md:{line}:{col + len('answer: ')}: the answer is option 2 here but "
-        "option 1 in the source\n    hint: copy option 1 of this question exactly"
+        f"content/lessons/answering-fast.sw.md:{line}:{col + len('answer: ')}: the answer is option 1 here but "
+        "option 3 in the source\n    hint: copy option 3 of this question exactly"
     ]
 
 

@@ -379,10 +379,62 @@
     });
   }
 
-  /** The knowledge check: answer, check, see what was right and why, try again; passing completes. */
+  /** Load assets/`file` (beside this script) once; `done(true)` when it ran, `done(false)` if not. */
+  var loadedAssets = {};
+  function loadAsset(file, done) {
+    var entry = loadedAssets[file];
+    if (entry && entry.state !== "loading") {
+      done(entry.state === "loaded");
+      return;
+    }
+    if (entry) {
+      entry.waiting.push(done);
+      return;
+    }
+    entry = loadedAssets[file] = { state: "loading", waiting: [done] };
+    function finish(state) {
+      entry.state = state;
+      entry.waiting.splice(0).forEach(function (callback) { callback(state === "loaded"); });
+    }
+    if (!HERE) {
+      finish("failed");
+      return;
+    }
+    var script = document.createElement("script");
+    script.src = new URL(file, HERE).href;
+    script.onload = function () { finish("loaded"); };
+    script.onerror = function () { finish("failed"); };
+    document.body.append(script);
+  }
+
+  /** A new order for the items of `list`, never the one they are in (when there are two or more). */
+  function shuffleList(list) {
+    var items = Array.prototype.slice.call(list.children);
+    if (items.length < 2) return;
+    var order = items.slice();
+    function same() {
+      return order.every(function (item, index) { return item === items[index]; });
+    }
+    for (var attempt = 0; attempt < 8 && same(); attempt += 1) {
+      for (var i = order.length - 1; i > 0; i -= 1) {
+        var j = Math.floor(Math.random() * (i + 1));
+        var swap = order[i];
+        order[i] = order[j];
+        order[j] = swap;
+      }
+    }
+    if (same()) order.push(order.shift());
+    order.forEach(function (item) { list.append(item); });
+  }
+
+  /** The knowledge check: answer, check, see which questions are not right yet (with their hints),
+   * try again with the options in a new order; passing completes the lesson. The page holds no
+   * readable answer key: an answer is checked against a salted hash (assets/portal-hash.js), and
+   * with `reveal: after_pass` each explanation opens only with its question's right answer. */
   function initCheck(section, lesson) {
-    var fieldsets = Array.prototype.slice.call(section.querySelectorAll("fieldset[data-correct]"));
+    var fieldsets = Array.prototype.slice.call(section.querySelectorAll("fieldset[data-hash]"));
     if (!fieldsets.length) return;
+    var reveal = section.getAttribute("data-reveal") || "after_pass";
     var passMark = parseInt(section.getAttribute("data-pass-mark"), 10) || fieldsets.length;
     var form = el("form", { className: "portal-check__form", novalidate: true });
     var earlier = el("p", { className: "portal-check__earlier" });
@@ -396,59 +448,88 @@
       var feedbackId = nextId("feedback");
       var feedback = el("p", { className: "portal-question__feedback", id: feedbackId, hidden: true });
       var explanation = fieldset.querySelector(".portal-explanation");
-      fieldset.insertBefore(feedback, explanation);
+      var hint = fieldset.querySelector(".portal-hint");
+      var list = fieldset.querySelector(".portal-options");
+      list.after(feedback);
       fieldset.setAttribute("aria-describedby", feedbackId);
-      var inputs = Array.prototype.slice.call(fieldset.querySelectorAll('input[type="radio"]'));
+      var answer = explanation && explanation.getAttribute("data-answer");
       return {
         fieldset: fieldset,
-        inputs: inputs,
-        correct: parseInt(fieldset.getAttribute("data-correct"), 10),
+        list: list,
+        inputs: Array.prototype.slice.call(fieldset.querySelectorAll('input[type="radio"]')),
+        salt: fieldset.getAttribute("data-salt"),
+        hash: fieldset.getAttribute("data-hash"),
+        answer: answer === null || answer === undefined ? null : parseInt(answer, 10),
+        hint: hint ? hint.textContent : "",
         feedback: feedback,
         explanation: explanation,
         number: index + 1,
       };
     });
     form.append(el("div", { className: "portal-check__actions" }, [submit, retry]), result);
+    questions.forEach(function (q) { shuffleList(q.list); });
+    loadAsset("portal-hash.js", function () {}); // ready before the first answer, usually
 
     function chosen(question) {
       for (var i = 0; i < question.inputs.length; i += 1) {
-        if (question.inputs[i].checked) return parseInt(question.inputs[i].value, 10);
+        if (question.inputs[i].checked) return question.inputs[i].value;
       }
       return null;
     }
 
+    /** The first radio button of `question` as it is shown now (its order changes). */
+    function firstInput(question) {
+      return question.list.querySelector('input[type="radio"]');
+    }
+
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      var answered = questions.filter(function (q) { return chosen(q) !== null; });
-      if (answered.length < questions.length) {
+      var unanswered = questions.filter(function (q) { return chosen(q) === null; });
+      if (unanswered.length) {
         result.className = "portal-check__result portal-check__result--incomplete";
-        result.textContent = t("js_check_unanswered", { n: answered.length, total: questions.length });
-        var first = questions.filter(function (q) { return chosen(q) === null; })[0];
-        first.inputs[0].focus();
+        result.textContent = t("js_check_unanswered", { n: questions.length - unanswered.length, total: questions.length });
+        firstInput(unanswered[0]).focus();
         return;
       }
-      var score = 0;
-      questions.forEach(function (q) {
-        var right = chosen(q) === q.correct;
-        if (right) score += 1;
-        q.fieldset.classList.add(right ? "portal-question--right" : "portal-question--wrong");
-        q.feedback.replaceChildren(
-          el("strong", { text: t(right ? "js_check_right" : "js_check_wrong") }),
-          right ? "" : " " + t("js_check_answer_was", { answer: q.inputs[q.correct].parentNode.textContent.trim() })
-        );
-        q.feedback.hidden = false;
-        if (q.explanation) q.explanation.hidden = false;
-        q.inputs.forEach(function (input, index) {
-          input.disabled = true;
-          input.parentNode.classList.toggle("portal-option--answer", index === q.correct);
-          input.parentNode.classList.toggle("portal-option--chosen", input.checked);
-        });
+      submit.disabled = true;
+      loadAsset("portal-hash.js", function (loaded) {
+        submit.disabled = false;
+        if (!loaded || !window.portalHash) {
+          result.className = "portal-check__result portal-check__result--incomplete";
+          result.textContent = t("js_check_unavailable");
+          return;
+        }
+        grade(window.portalHash);
       });
+    });
+
+    function grade(hashing) {
+      var wrong = [];
+      questions.forEach(function (q) {
+        q.choice = chosen(q);
+        q.right = hashing.answerHash(q.salt, q.choice) === q.hash;
+        if (!q.right) wrong.push(q);
+      });
+      var score = questions.length - wrong.length;
       var passed = score >= passMark;
+      questions.forEach(function (q) { showQuestion(q, passed, hashing); });
       result.className = "portal-check__result portal-check__result--" + (passed ? "passed" : "failed");
-      result.textContent = passed
-        ? t("js_check_passed", { n: score, total: questions.length })
-        : t("js_check_failed", { n: score, total: questions.length, pass: passMark });
+      if (passed) {
+        result.textContent = t("js_check_passed", { n: score, total: questions.length });
+      } else if (reveal === "always") {
+        result.textContent = t("js_check_failed", { n: score, total: questions.length, pass: passMark });
+      } else {
+        var names = [];
+        wrong.forEach(function (q, index) {
+          if (index) names.push(t("js_check_list_separator"));
+          names.push(link("#" + q.fieldset.id, t("js_check_question", { n: q.number })));
+        });
+        var list = document.createDocumentFragment();
+        list.append.apply(list, names);
+        result.replaceChildren(fill("js_check_not_yet_which", {
+          n: score, total: questions.length, pass: passMark, questions: list,
+        }));
+      }
       submit.hidden = true;
       retry.hidden = false;
       retry.textContent = t(passed ? "js_check_again" : "js_check_retry");
@@ -458,25 +539,60 @@
         });
       }
       retry.focus();
-    });
+    }
+
+    function showQuestion(q, passed, hashing) {
+      var parts = [el("strong", { text: t(q.right ? "js_check_right" : reveal === "always" ? "js_check_wrong" : "js_check_not_yet") })];
+      var rightPlace = null;
+      if (reveal === "always") {
+        rightPlace = q.answer;
+        if (!q.right && q.inputs[rightPlace]) {
+          parts.push(" " + t("js_check_answer_was", { answer: q.inputs[rightPlace].parentNode.textContent.trim() }));
+        }
+        if (q.explanation) q.explanation.hidden = false;
+      } else {
+        if (!q.right && q.hint) parts.push(" " + t("js_check_hint", { hint: q.hint }));
+        if (passed && q.right) {
+          rightPlace = parseInt(q.choice, 10);
+          var opened = reveal === "after_pass" && q.explanation ? hashing.unseal(q.explanation.getAttribute("data-sealed"), q.salt, q.choice) : null;
+          if (opened !== null) {
+            q.explanation.textContent = opened;
+            q.explanation.hidden = false;
+          }
+        }
+      }
+      if (reveal === "never") rightPlace = null;
+      q.fieldset.classList.add(q.right ? "portal-question--right" : "portal-question--wrong");
+      q.feedback.replaceChildren.apply(q.feedback, parts);
+      q.feedback.hidden = false;
+      q.inputs.forEach(function (input, index) {
+        input.disabled = true;
+        input.parentNode.classList.toggle("portal-option--answer", index === rightPlace);
+        input.parentNode.classList.toggle("portal-option--chosen", input.checked);
+      });
+    }
 
     retry.addEventListener("click", function () {
       questions.forEach(function (q) {
         q.fieldset.classList.remove("portal-question--right", "portal-question--wrong");
         q.feedback.hidden = true;
         q.feedback.replaceChildren();
-        if (q.explanation) q.explanation.hidden = true;
+        if (q.explanation) {
+          q.explanation.hidden = true;
+          if (reveal === "after_pass") q.explanation.textContent = "";
+        }
         q.inputs.forEach(function (input) {
           input.disabled = false;
           input.checked = false;
           input.parentNode.classList.remove("portal-option--answer", "portal-option--chosen");
         });
+        shuffleList(q.list);
       });
-      result.textContent = "";
+      result.replaceChildren();
       result.className = "portal-check__result";
       retry.hidden = true;
       submit.hidden = false;
-      questions[0].inputs[0].focus();
+      firstInput(questions[0]).focus();
     });
 
     renderers.push(function (state) {

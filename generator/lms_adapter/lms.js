@@ -279,7 +279,7 @@
     }).then(function (data) {
       launchData = data;
       session = (data.contextTemplate && data.contextTemplate.extensions && data.contextTemplate.extensions[SESSION]) || uuid();
-      post(statement("initialized"));
+      post(statement("initialized", { categories: [CMI5] }));
       waiting.splice(0).forEach(function (item) { post(statement(item[0], item[1])); });
     }).catch(function (error) {
       if (window.console) console.warn("advocacy portal: cmi5 launch failed:", error && error.message);

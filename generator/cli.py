@@ -544,3 +544,7 @@ def export_package(root: Path, path_id: str | None, fmt: str, language: str | No
     for target, package in written:
         click.echo(f"{target} ({fmt}, {package.language}, {len(package.files)} files, "
                    f"content version {package.fingerprint})")
+        untranslated = lms.fallback_lessons(portal, package.path_id, package.language)
+        if untranslated:
+            click.echo(f"  note: {len(untranslated)} lesson(s) not translated into {package.language} are in "
+                       f"{codes[0]}: {', '.join(untranslated)}", err=True)

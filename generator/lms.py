@@ -139,6 +139,14 @@ def check_request(portal: Portal, path_id: str, language: str, fmt: str, fallbac
     return problems
 
 
+def fallback_lessons(portal: Portal, path_id: str, language: str) -> list[str]:
+    """The lessons of the path that have no translation in ``language`` (shown in the default one)."""
+    translated = portal.translations.get(language, {})
+    if language == _default(portal):
+        return []
+    return [step.lesson for step in portal.paths[path_id].data.steps if ("lessons", step.lesson) not in translated]
+
+
 def _translation_name(source: str, language: str) -> str:
     stem, dot, suffix = source.rpartition(".")
     return f"{stem}.{language}.{suffix}" if dot else f"{source}.{language}"

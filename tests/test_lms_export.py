@@ -154,3 +154,14 @@ def test_cmi5_needs_site_url(sample, tmp_path, runner):
     assert re.search(r"content/portal.yml:\d+:\d+: cmi5 names each lesson by an address made from `site_url`",
                      result.output)
     assert not (tmp_path / "c.zip").exists()
+
+
+def test_all_exports_every_path_of_a_language_and_says_which_lessons_fell_back(tmp_path, runner, repo_root):
+    result = run_portal(runner, repo_root, "export", "--all", "--language", "el", "--format", "scorm12",
+                        "--fallback", "en", "-o", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    paths = sorted(p.stem for p in (repo_root / "content" / "paths").glob("*.yml") if p.stem.count(".") == 0)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{p}-el-scorm12.zip" for p in paths]
+    assert re.search(r"note: \d+ lesson\(s\) not translated into el are in en: .*keeping-confidences", result.output)
+    page = read((tmp_path / "foundations-el-scorm12.zip").read_bytes(), "lessons/disclosing-your-employer/index.html")
+    assert '<html lang="el"' in page.decode()

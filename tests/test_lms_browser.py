@@ -71,7 +71,8 @@ def browser():
         yield browser
 
 
-def launch(page: Any, api: str, package: str, lesson: str, earlier: dict[str, Any] | None = None) -> Any:
+def launch(page: Any, api: str, package: str, lesson: str, earlier: dict[str, Any] | None = None,
+           ready: str = "[data-portal-check] button[type=submit]") -> Any:
     """Open the host page, make the LMS's API (with ``earlier`` cmi data), load the lesson in the iframe."""
     page.goto("host.html")
     page.evaluate("""([api, earlier, url]) => {
@@ -81,7 +82,7 @@ def launch(page: Any, api: str, package: str, lesson: str, earlier: dict[str, An
         document.getElementById("sco").src = url;
     }""", [api, earlier, f"{package}/lessons/{lesson}/index.html"])
     frame = page.frame_locator("#sco")
-    frame.locator("[data-portal-check] button[type=submit]").wait_for()
+    frame.locator(ready).wait_for()
     return frame
 
 
@@ -214,3 +215,16 @@ def test_a_packaged_lesson_reads_at_375_px_in_english_and_urdu(browser, base_url
             launch(page, "API_1484_11", f"scorm2004-{language}", lesson)
             screenshot(page, f"lms-scorm2004-{language}-desktop", full_page=False)
             finish(page, "API_1484_11")
+
+
+def test_a_lesson_without_a_check_completes_in_the_lms_when_marked_complete(browser, base_url):
+    lesson = "why-employees-matter"
+    with fresh_page(browser, base_url) as page:
+        frame = launch(page, "API_1484_11", "scorm2004-en", lesson, ready="[data-portal-lesson-end] button")
+        assert cmi_of(page.evaluate("() => window.API_1484_11.renderCommitCMI(true)"))["completion_status"] \
+            == "incomplete"
+        frame.get_by_role("button", name="Mark as complete").click()
+        cmi = cmi_of(finish(page, "API_1484_11"))
+    assert cmi["completion_status"] == "completed"
+    assert cmi["success_status"] == "passed"  # satisfied: the next lesson opens in SCORM 2004's order
+    assert json.loads(cmi["suspend_data"])["completed"]

@@ -165,3 +165,18 @@ def test_all_exports_every_path_of_a_language_and_says_which_lessons_fell_back(t
     assert re.search(r"note: \d+ lesson\(s\) not translated into el are in en: .*keeping-confidences", result.output)
     page = read((tmp_path / "foundations-el-scorm12.zip").read_bytes(), "lessons/disclosing-your-employer/index.html")
     assert '<html lang="el"' in page.decode()
+
+
+def test_an_interrupted_write_leaves_no_part_of_a_zip(tmp_path, monkeypatch):
+    from generator import lms
+
+    (tmp_path / "old.zip").write_bytes(b"the previous export")
+
+    def interrupted(source, target):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(lms.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        lms.write_atomically(tmp_path / "old.zip", b"new bytes")
+    assert [p.name for p in tmp_path.iterdir()] == ["old.zip"]
+    assert (tmp_path / "old.zip").read_bytes() == b"the previous export"

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import REPO, chromium, fresh_page, right_answers
+from browser_support import REPO, VIEWPORT, chromium, right_answers
 from xapi_support import RALPH_PASSWORD, RALPH_USER, all_statements, ralph, ralph_available
 
 from generator import lms
@@ -53,6 +53,15 @@ class PlayedLms:
         self.fetch_id = uuid.uuid4().hex
         self.fetches = 0
         self.refused: list[str] = []
+        self.states: dict[str, bytes] = {}
+        """State documents the AU keeps at the LMS, by stateId (for this actor, AU and registration)."""
+
+    def relaunch(self) -> None:
+        """A new session of the same registration: a new fetch URL, token and session id."""
+        self.session = str(uuid.uuid4())
+        self.token = base64.b64encode(f"au-{uuid.uuid4().hex}:{uuid.uuid4().hex}".encode()).decode()
+        self.fetch_id = uuid.uuid4().hex
+        self.fetches = 0
 
     def launch_data(self) -> dict[str, Any]:
         return {
@@ -148,16 +157,35 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         else:
             self._json(404, {})
 
+    def _state_id(self) -> str | None:
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+        if (query.get("activityId") == [AU] and query.get("registration") == [self.lms.registration]
+                and json.loads(query["agent"][0]) == ACTOR):
+            return query["stateId"][0]
+        return None
+
+    def do_PUT(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if urllib.parse.urlsplit(self.path).path != "/xapi/activities/state" or not self._authorised():
+            return
+        state_id = self._state_id()
+        if state_id is None or state_id == "LMS.LaunchData":  # the AU must not write the LMS's document
+            self._json(403, {})
+            return
+        self.lms.states[state_id] = body
+        self.send_response(204)
+        self.end_headers()
+
     def do_GET(self) -> None:
         url = urllib.parse.urlsplit(self.path)
         if url.path == "/xapi/activities/state":
             if not self._authorised():
                 return
-            query = urllib.parse.parse_qs(url.query)
-            if (query.get("stateId") == ["LMS.LaunchData"] and query.get("activityId") == [AU]
-                    and query.get("registration") == [self.lms.registration]
-                    and json.loads(query["agent"][0]) == ACTOR):
+            state_id = self._state_id()
+            if state_id == "LMS.LaunchData":
                 self._json(200, self.lms.launch_data())
+            elif state_id in self.lms.states:
+                self._json(200, json.loads(self.lms.states[state_id]))
             else:
                 self._json(404, {})
             return
@@ -181,6 +209,31 @@ def serve_lms(lms_side: PlayedLms) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+@contextmanager
+def lms_page(browser: Any, base: str) -> Iterator[Any]:
+    """A page in a new context (empty storage) that fails the test on a request to another host, a
+    failed request or a script error; a 404 for a state document not written yet is xAPI's answer."""
+    context = browser.new_context(viewport=VIEWPORT, base_url=base)
+    foreign: list[str] = []
+    broken: list[str] = []
+    errors: list[str] = []
+    context.on("request", lambda request: request.url.startswith(base) or foreign.append(request.url))
+
+    def on_response(answer: Any) -> None:
+        unwritten = answer.status == 404 and "/xapi/activities/state?stateId=advocacy-portal.lesson&" in answer.url
+        if answer.status >= 400 and not unwritten:
+            broken.append(f"{answer.status} {answer.url}")
+
+    context.on("response", on_response)
+    page = context.new_page()
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        yield page
+    finally:
+        context.close()
+    assert not foreign and not broken and not errors, (foreign, broken, errors)
 
 
 @pytest.fixture(scope="module")
@@ -212,7 +265,7 @@ def test_cmi5_lesson_failed_then_passed_ends_with_passed_completed_terminated_in
         side = PlayedLms(package, lrs)
         with serve_lms(side) as base, chromium() as browser:
             side.launched()
-            with fresh_page(browser, base) as page:
+            with lms_page(browser, base) as page:
                 page.goto(side.url(base))
                 answer(page, [False] + [True] * (questions - 1))
                 page.get_by_role("button", name="Try again").click()
@@ -223,8 +276,17 @@ def test_cmi5_lesson_failed_then_passed_ends_with_passed_completed_terminated_in
                 while not any(s["verb"]["id"].endswith("/terminated") for s in all_statements(lrs)):
                     assert time.monotonic() < deadline, "no terminated statement reached the LRS"
                     page.wait_for_timeout(200)
-        statements = sorted(all_statements(lrs), key=lambda s: s["timestamp"])
-    assert side.fetches == 1 and not side.refused
+            assert side.fetches == 1 and not side.refused
+            statements = sorted(all_statements(lrs), key=lambda s: s["timestamp"])
+            # A second session of the same registration, on a browser with nothing stored: the lesson
+            # shows as done from the state the LMS keeps.
+            assert json.loads(side.states["advocacy-portal.lesson"])["completed"]
+            first_session = side.session
+            side.relaunch()
+            with lms_page(browser, base) as page:
+                page.goto(side.url(base))
+                page.locator(".portal-lesson-status").filter(has_text="Completed on").wait_for()
+                assert f"{questions} of {questions}" in page.locator(".portal-lesson-status").inner_text()
     verbs = [s["verb"]["id"].rsplit("/", 1)[1] for s in statements]
     defined = [v for v in verbs if v != "answered"]
     assert defined == ["launched", "initialized", "failed", "passed", "completed", "terminated"]
@@ -241,7 +303,7 @@ def test_cmi5_lesson_failed_then_passed_ends_with_passed_completed_terminated_in
             assert made["object"]["id"].startswith(AU + "/check/q")
             assert context["contextActivities"]["parent"] == [{"id": AU, "objectType": "Activity"}]
             continue
-        assert context["extensions"][SESSION] == side.session
+        assert context["extensions"][SESSION] == first_session
         assert CMI5 in categories
         assert made["object"]["id"] == AU
         assert context["contextActivities"]["grouping"] == [{"objectType": "Activity", "id": COURSE}]

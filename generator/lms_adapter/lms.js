@@ -183,7 +183,7 @@
       endpoint: query.get("endpoint"), fetchUrl: query.get("fetch"), actor: query.get("actor"),
       registration: query.get("registration"), activityId: query.get("activityId"),
     };
-    seed(null); // cmi5 keeps no state for the page here: the LMS shows what was passed
+    seed(null); // until the LMS says what this learner did (below), the lesson shows as to do
     if (!launch.endpoint || !launch.fetchUrl || !launch.actor || !launch.registration || !launch.activityId) return null;
     var endpoint = launch.endpoint.charAt(launch.endpoint.length - 1) === "/" ? launch.endpoint : launch.endpoint + "/";
     var actor = JSON.parse(launch.actor);
@@ -281,11 +281,41 @@
       session = (data.contextTemplate && data.contextTemplate.extensions && data.contextTemplate.extensions[SESSION]) || uuid();
       post(statement("initialized", { categories: [CMI5] }));
       waiting.splice(0).forEach(function (item) { post(statement(item[0], item[1])); });
+      return fetch(stateUrl(STATE_ID), { headers: { "X-Experience-API-Version": "1.0.3", Authorization: token } });
+    }).then(function (response) {
+      // The lesson's own state document at the LMS (cmi5's place for what SCORM calls suspend data).
+      if (response.status === 404) return {};
+      if (!response.ok) throw new Error("the lesson's state answered " + response.status);
+      return response.json();
+    }).then(function (data) {
+      saved = Object.assign(data && typeof data === "object" ? data : {}, saved);
+      seed(saved);
+      // the portal's script redraws the lesson's state on this event, as when another tab changed it
+      window.dispatchEvent(new StorageEvent("storage", { key: STORE_KEY }));
     }).catch(function (error) {
       if (window.console) console.warn("advocacy portal: cmi5 launch failed:", error && error.message);
     });
 
     function normal() { return !launchData || launchData.launchMode === "Normal"; }
+
+    var STATE_ID = "advocacy-portal.lesson";
+    var saved = {};
+
+    function stateUrl(stateId) {
+      return endpoint + "activities/state?" + new URLSearchParams({
+        stateId: stateId, activityId: launch.activityId, agent: JSON.stringify(actor), registration: launch.registration,
+      });
+    }
+
+    function keep() {
+      if (!token) return;
+      sendChain = sendChain.then(function () {
+        return fetch(stateUrl(STATE_ID), {
+          method: "PUT", body: JSON.stringify(saved),
+          headers: { "Content-Type": "application/json", "X-Experience-API-Version": "1.0.3", Authorization: token },
+        }).catch(function () { /* kept next time */ });
+      });
+    }
 
     return {
       answered: function (detail) {
@@ -305,12 +335,21 @@
         if (state.passed) return;
         var score = detail.result.score;
         var result = { success: passed, score: { raw: score.raw, min: score.min, max: score.max, scaled: score.scaled }, duration: duration() };
-        if (passed) state.passed = true;
+        if (passed) {
+          state.passed = true;
+          saved.score = score.raw;
+          saved.total = score.max;
+        }
         send(passed ? "passed" : "failed", { result: result, categories: [CMI5, MOVEON] });
       },
       completed: function () {
         if (!normal() || state.completed) return;
         state.completed = true;
+        if (!saved.completed) {
+          saved.completed = new Date().toISOString();
+          saved.fingerprint = settings.fingerprint;
+          keep();
+        }
         send("completed", { result: { completion: true, duration: duration() }, categories: [CMI5, MOVEON] });
       },
       finish: function () {

@@ -348,6 +348,9 @@ def make_package(portal: Portal, site_dir: Path, path_id: str, language: str, fm
         if name.endswith(".css"):
             needed |= _css_needs(name, data.decode("utf-8", "replace")) - set(files)
     files["assets/lms.js"] = ADAPTER.read_bytes()
+    if fmt != "cmi5":  # cmi5's course structure has its own description; SCORM names a LOM record
+        for act in acts:
+            files[_metadata_name(act)] = lesson_metadata(act, language).encode("utf-8")
     digest = hashlib.sha256()
     for name in sorted(files):
         digest.update(name.encode("utf-8") + b"\x00" + hashlib.sha256(files[name]).digest())
@@ -359,6 +362,37 @@ def make_package(portal: Portal, site_dir: Path, path_id: str, language: str, fm
 
 
 # --- manifests --------------------------------------------------------------------------------
+
+
+def _metadata_name(act: Activity) -> str:
+    return f"metadata/{act.lesson.slug}.xml"
+
+
+def lesson_metadata(act: Activity, language: str) -> str:
+    """A lesson's IEEE LOM record: its title, description, estimated minutes and content version.
+
+    SCORM keeps descriptions and learning times in LOM metadata; the manifest points to this file
+    (``adlcp:location``) rather than holding it inline, which XML validators handle better.
+    """
+    x, lang = xml_escape, quoteattr(language)
+    return "\n".join([
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<lom xmlns="http://ltsc.ieee.org/xsd/LOM">',
+        "  <general>",
+        f"    <identifier><catalog>URI</catalog><entry>{x(act.iri)}</entry></identifier>",
+        f"    <title><string language={lang}>{x(act.lesson.data.title)}</string></title>",
+        f"    <language>{x(language)}</language>",
+        f"    <description><string language={lang}>{x(act.lesson.data.summary.strip())}</string></description>",
+        "  </general>",
+        "  <lifeCycle>",
+        f'    <version><string language="x-none">{x(act.lesson.fingerprint)}</string></version>',
+        "  </lifeCycle>",
+        "  <educational>",
+        f"    <typicalLearningTime><duration>PT{act.lesson.data.minutes}M</duration></typicalLearningTime>",
+        "  </educational>",
+        "</lom>",
+        "",
+    ])
 
 
 def _identifier(text: str) -> str:
@@ -402,6 +436,7 @@ def scorm2004_manifest(portal: Portal, path: Any, language: str, acts: list[Acti
         lines += [
             f'      <item identifier="{ident}" identifierref="{ident}.res">',
             f"        <title>{x(act.lesson.data.title)}</title>",
+            f"        <metadata><adlcp:location>{x(_metadata_name(act))}</adlcp:location></metadata>",
             "        <imsss:sequencing>",
         ]
         if index:
@@ -452,7 +487,8 @@ def scorm2004_manifest(portal: Portal, path: Any, language: str, acts: list[Acti
             "    </resource>",
         ]
     lines.append(f'    <resource identifier="{shared}" type="webcontent" adlcp:scormType="asset">')
-    lines += [f'      <file href="{x(name)}"/>' for name in names if name not in {a.href for a in acts}]
+    lines += [f'      <file href="{x(name)}"/>' for name in names
+              if name not in {a.href for a in acts} and not name.startswith("metadata/")]
     lines += ["    </resource>", "  </resources>", "</manifest>", ""]
     return "imsmanifest.xml", "\n".join(lines)
 
@@ -482,7 +518,8 @@ def scorm12_manifest(portal: Portal, path: Any, language: str, acts: list[Activi
     for index, act in enumerate(acts):
         ident = _identifier(f"lesson.{act.lesson.id}")
         lines += [f'      <item identifier="{ident}" identifierref="{ident}.res">',
-                  f"        <title>{x(act.lesson.data.title)}</title>"]
+                  f"        <title>{x(act.lesson.data.title)}</title>",
+                  f"        <metadata><adlcp:location>{x(_metadata_name(act))}</adlcp:location></metadata>"]
         if index:
             before = _identifier(f"lesson.{acts[index - 1].lesson.id}")
             lines.append(f'        <adlcp:prerequisites type="aicc_script">{before}</adlcp:prerequisites>')
@@ -501,7 +538,8 @@ def scorm12_manifest(portal: Portal, path: Any, language: str, acts: list[Activi
             "    </resource>",
         ]
     lines.append(f'    <resource identifier="{shared}" type="webcontent" adlcp:scormtype="asset">')
-    lines += [f'      <file href="{x(name)}"/>' for name in names if name not in {a.href for a in acts}]
+    lines += [f'      <file href="{x(name)}"/>' for name in names
+              if name not in {a.href for a in acts} and not name.startswith("metadata/")]
     lines += ["    </resource>", "  </resources>", "</manifest>", ""]
     return "imsmanifest.xml", "\n".join(lines)
 

@@ -180,3 +180,19 @@ def test_an_interrupted_write_leaves_no_part_of_a_zip(tmp_path, monkeypatch):
         lms.write_atomically(tmp_path / "old.zip", b"new bytes")
     assert [p.name for p in tmp_path.iterdir()] == ["old.zip"]
     assert (tmp_path / "old.zip").read_bytes() == b"the previous export"
+
+
+@pytest.mark.parametrize("fmt", ["scorm2004", "scorm12"])
+def test_every_file_the_manifest_names_is_in_the_zip_with_each_lessons_minutes(exported, fmt):
+    from lxml import etree
+
+    zipped = exported[fmt]
+    manifest = read(zipped, "imsmanifest.xml").decode()
+    inside = set(names(zipped))
+    named = re.findall(r'<file href="([^"]+)"', manifest) + re.findall(r"<adlcp:location>([^<]+)<", manifest)
+    assert named and set(named) <= inside
+    assert {n for n in inside if n.endswith(".html") or n.startswith("assets/")} <= set(named)
+    first = etree.fromstring(read(zipped, "metadata/why-employees-matter.xml"))
+    ns = {"lom": "http://ltsc.ieee.org/xsd/LOM"}
+    assert first.findtext(".//lom:typicalLearningTime/lom:duration", namespaces=ns) == "PT6M"
+    assert first.findtext(".//lom:description/lom:string", namespaces=ns).startswith("Why Jua Energy asks")

@@ -228,3 +228,14 @@ def test_a_lesson_without_a_check_completes_in_the_lms_when_marked_complete(brow
     assert cmi["completion_status"] == "completed"
     assert cmi["success_status"] == "passed"  # satisfied: the next lesson opens in SCORM 2004's order
     assert json.loads(cmi["suspend_data"])["completed"]
+
+
+def test_a_packaged_lesson_opened_outside_an_lms_works_as_on_the_site(browser, base_url):
+    questions = len(right_answers(LESSON))
+    with fresh_page(browser, base_url) as page:
+        page.goto(f"scorm2004-en/lessons/{LESSON}/index.html")
+        answer(page, LESSON, [True] * questions)
+        stored = page.evaluate("() => JSON.parse(localStorage.getItem('advocacy-portal:progress'))")
+        assert stored["lessons"][LESSON]["score"] == questions
+        page.reload()
+        page.locator(".portal-lesson-status").filter(has_text="Completed on").wait_for()

@@ -70,10 +70,7 @@
   function scorm(version) {
     var is2004 = version === "2004";
     var api = findApi(is2004 ? "API_1484_11" : "API");
-    if (!api) {
-      seed(null);
-      return null;
-    }
+    if (!api) return null; // opened outside an LMS: the page works as on the site
     var call = is2004
       ? { init: "Initialize", get: "GetValue", set: "SetValue", commit: "Commit", end: "Terminate" }
       : { init: "LMSInitialize", get: "LMSGetValue", set: "LMSSetValue", commit: "LMSCommit", end: "LMSFinish" };
@@ -183,8 +180,8 @@
       endpoint: query.get("endpoint"), fetchUrl: query.get("fetch"), actor: query.get("actor"),
       registration: query.get("registration"), activityId: query.get("activityId"),
     };
-    seed(null); // until the LMS says what this learner did (below), the lesson shows as to do
     if (!launch.endpoint || !launch.fetchUrl || !launch.actor || !launch.registration || !launch.activityId) return null;
+    seed(null); // until the LMS says what this learner did (below), the lesson shows as to do
     var endpoint = launch.endpoint.charAt(launch.endpoint.length - 1) === "/" ? launch.endpoint : launch.endpoint + "/";
     var actor = JSON.parse(launch.actor);
     var CMI5 = "https://w3id.org/xapi/cmi5/context/categories/cmi5";

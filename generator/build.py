@@ -59,7 +59,7 @@ def languages_of(portal: Portal) -> list[str]:
 
 def build_portal(
     portal: Portal, staging: Path, work_dir: Path, *, dirty: bool = False, build_date: int | None = None,
-    write_docs: bool = True,
+    write_docs: bool = True, only: list[str] | None = None,
 ) -> int:
     """Build every language of ``portal`` into ``staging``; returns the number of pages.
 
@@ -67,14 +67,14 @@ def build_portal(
     when ``SOURCE_DATE_EPOCH`` is not set; None leaves MkDocs' own (today).
     Without ``write_docs`` the pages go to MkDocs from memory and each language's
     docs folder stays empty (an incremental build needs them written: MkDocs
-    compares the files' times).
+    compares the files' times). ``only`` builds just those languages, the first at the root.
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
 
     pages = 0
-    for index, language in enumerate(languages_of(portal)):
+    for index, language in enumerate(languages_of(portal) if only is None else only):
         target = staging if index == 0 else staging / language
         try:
             project = prepare_project(portal, work_dir / language, target, language, write=write_docs or dirty)

@@ -491,3 +491,60 @@ def _stamp(root: Path, files: tuple[Path, ...]) -> None:
             raise click.ClickException(str(error)) from error
         click.echo(f"content/{rel.as_posix()}: source_fingerprint {fingerprint} "
                    f"(content/{source.relative_to(root / 'content').as_posix()})")
+
+
+@main.command(name="export")
+@click.argument("path_id", required=False)
+@click.option("--format", "fmt", type=click.Choice(["scorm12", "scorm2004", "cmi5"]), required=True,
+              help="The LMS standard: SCORM 1.2, SCORM 2004 4th edition or cmi5.")
+@click.option("--language", metavar="CODE", default=None,
+              help="The language of the package (default: the portal's default language).")
+@click.option("--all", "export_all", is_flag=True, help="Every path in every language, one zip each.")
+@click.option("--fallback", metavar="CODE", default=None,
+              help="Show lessons not translated yet in this language (the default one) instead of stopping.")
+@click.option("--link-playbooks", metavar="URL", default=None,
+              help="Link playbooks and role guides to the published portal at URL instead of packaging them.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="The zip to write (with --all: the folder for the zips). Default: the current folder.")
+@click.pass_obj
+def export_package(root: Path, path_id: str | None, fmt: str, language: str | None, export_all: bool,
+                   fallback: str | None, link_playbooks: str | None, output: Path | None) -> None:
+    """Package a learning path for a company's LMS: SCORM 1.2, SCORM 2004 or cmi5 (a zip per path
+    and language). Lessons report their knowledge check's score, pass and completion to the LMS."""
+    from generator import languages, lms
+    from generator.build import BuildFailed
+
+    if export_all == bool(path_id):
+        raise click.UsageError("name one PATH_ID, or give --all")
+    portal = _checked_portal(root)
+    codes = languages.codes(portal)
+    if export_all:
+        wanted = [language] if language else codes
+        requests = [(p, code) for code in wanted for p in sorted(portal.paths)]
+        folder = output or Path.cwd()
+
+        def out_for(path: str, code: str) -> Path:
+            return folder / lms.default_name(path, code, fmt)
+    else:
+        assert path_id is not None
+        requests = [(path_id, language or codes[0])]
+
+        def out_for(path: str, code: str) -> Path:
+            if output is None:
+                return Path.cwd() / lms.default_name(path, code, fmt)
+            return output / lms.default_name(path, code, fmt) if output.is_dir() else output
+    try:
+        written = lms.export(portal, requests, fmt, out_for, fallback=fallback, link_playbooks=link_playbooks)
+    except lms.ExportError as error:
+        for problem in error.problems:
+            click.echo(f"error: {problem}", err=True)
+        raise ContentProblems("export stopped: nothing was written") from error
+    except BuildFailed as error:
+        raise click.ClickException(f"{error}\nNothing was written.") from error
+    for target, package in written:
+        click.echo(f"{target} ({fmt}, {package.language}, {len(package.files)} files, "
+                   f"content version {package.fingerprint})")
+        untranslated = lms.fallback_lessons(portal, package.path_id, package.language)
+        if untranslated:
+            click.echo(f"  note: {len(untranslated)} lesson(s) not translated into {package.language} are in "
+                       f"{codes[0]}: {', '.join(untranslated)}", err=True)

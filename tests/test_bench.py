@@ -19,3 +19,14 @@ def test_bench_runs_at_a_tiny_scale_and_prints_every_figure(tmp_path):
                    "search_index_kib_en", "home_kib", "serve_latency_s", "overhead over the floor",
                    "generator share of the build", "validation per 1,000 lessons", "growth 6 -> 12"):
         assert figure in result.stdout, figure
+
+
+def test_export_bench_runs_at_a_tiny_scale_and_prints_its_figures(tmp_path):
+    result = subprocess.run(
+        [sys.executable, str(REPO / "bench/export.py"), "--lessons", "12", "--roles", "3", "--languages", "2",
+         "--no-targets", "--keep", str(tmp_path / "work")],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    for figure in ("build_s", "export_all_s", "export / build", "zips 2, total"):
+        assert figure in result.stdout, figure

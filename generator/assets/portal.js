@@ -108,6 +108,16 @@
     return "portal-" + prefix + "-" + uid;
   }
 
+  /** Tell the page's other scripts (learning records, an LMS package's adapter) what the employee
+   * did: a `portal:record` event on the document, {event, kind, id, part, title, result, fingerprint}. */
+  function announce(detail) {
+    try {
+      document.dispatchEvent(new CustomEvent("portal:record", { detail: detail }));
+    } catch (error) {
+      // a listener's failure must not stop the check
+    }
+  }
+
   // --- what is stored --------------------------------------------------------------------------
   // { version: 1, role: "role-id" | null, name: "typed name", lessons: { "lesson-id":
   //   { fingerprint: "content hash when completed", completed: "ISO date", score?: n, total?: n } } }
@@ -371,10 +381,12 @@
     element.hidden = false;
     var current = "todo";
     action.addEventListener("click", function () {
+      var completing = current !== "done";
       update(function (state) {
         if (current === "done") delete state.lessons[lesson.id];
         else complete(state, lesson.id, lesson.fingerprint);
       });
+      if (completing) announce({ event: "completed", kind: "lessons", id: lesson.id, fingerprint: lesson.fingerprint, result: { completion: true } });
     });
     renderers.push(function (state) {
       var status_ = lessonStatus(state, lesson.id, lesson.fingerprint);
@@ -519,6 +531,16 @@
       });
       var score = questions.length - wrong.length;
       var passed = score >= passMark;
+      var heading = section.querySelector("#check-title");
+      questions.forEach(function (q) {
+        var legend = q.fieldset.querySelector("legend");
+        announce({ event: "answered", kind: "lessons", id: lesson.id, part: "check/q" + q.number, fingerprint: lesson.fingerprint,
+          title: legend ? legend.textContent.trim() : "", parentTitle: heading ? heading.textContent.trim() : "",
+          result: { success: q.right, response: String(q.choice) } });
+      });
+      announce({ event: passed ? "passed" : "failed", kind: "lessons", id: lesson.id, part: "check", fingerprint: lesson.fingerprint,
+        passMark: passMark,
+        result: { success: passed, score: { raw: score, min: 0, max: questions.length, scaled: questions.length ? score / questions.length : 0 } } });
       questions.forEach(function (q) { showQuestion(q, passed, hashing); });
       result.className = "portal-check__result portal-check__result--" + (passed ? "passed" : "failed");
       if (passed) {
@@ -544,6 +566,7 @@
         update(function (state) {
           complete(state, lesson.id, lesson.fingerprint, score, questions.length);
         });
+        announce({ event: "completed", kind: "lessons", id: lesson.id, fingerprint: lesson.fingerprint, result: { completion: true } });
       }
       retry.focus();
     }

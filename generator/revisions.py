@@ -17,7 +17,6 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from generator import schema
 from generator.errors import Problems
 from generator.load import SUFFIXES, check_shape, load_item, read_yaml
 from generator.model import Item
+from generator.scratch import ScratchDir
 
 CONTENT = "content"
 PORTAL = "content/portal.yml"
@@ -164,7 +164,8 @@ class ContentReader:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._tmp = Path(tempfile.mkdtemp(prefix="portal-revisions-"))
+        self._scratch = ScratchDir("portal-revisions-")  # removed by the next run if this one is killed
+        self._tmp = self._scratch.path
         self._loaded: dict[tuple[str, str, tuple[str, ...]], tuple[Any, int]] = {}
         self._bytes: dict[str, bytes] = {}
         self._kinds: tuple[str, ...] | None = None
@@ -176,7 +177,7 @@ class ContentReader:
         self.close()
 
     def close(self) -> None:
-        shutil.rmtree(self._tmp, ignore_errors=True)
+        self._scratch.close()
 
     # --- where the files come from -------------------------------------------------------------
 

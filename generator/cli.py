@@ -285,6 +285,9 @@ def diff(root: Path, base: str, head: str | None, output: str, limit: int | None
             "head": comparison.head,
             "changes": [c.as_json(plain, markdown) for c in shown],
             "more": len(changes) - len(shown),
+            "outdated_translations": [
+                {"file": o.path, "language": o.language, "source": o.source} for o in comparison.outdated
+            ],
         }
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
@@ -293,12 +296,17 @@ def diff(root: Path, base: str, head: str | None, output: str, limit: int | None
     click.echo(f"### {t('diff_heading')}\n")
     if not changes:
         click.echo(t("diff_none", base=base_label, head=head_label))
-        return
-    click.echo(t("diff_compared", base=base_label, head=head_label, n=len(changes)) + "\n")
-    for line in markdown.lines(shown):
-        click.echo(f"- {line}")
-    if len(shown) < len(changes):
-        click.echo(f"- {t('diff_more', n=len(changes) - len(shown))}")
+    else:
+        click.echo(t("diff_compared", base=base_label, head=head_label, n=len(changes)) + "\n")
+        for line in markdown.lines(shown):
+            click.echo(f"- {line}")
+        if len(shown) < len(changes):
+            click.echo(f"- {t('diff_more', n=len(changes) - len(shown))}")
+    if comparison.outdated:
+        click.echo("\n" + t("diff_outdated", n=len(comparison.outdated)) + "\n")
+        for outdated in comparison.outdated:
+            click.echo("- " + t("diff_outdated_line", file=f"`{outdated.path}`", lang=outdated.language,
+                                item=markdown.value(outdated.subject)))
 
 
 @report_command.command("translations")

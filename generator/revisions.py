@@ -96,6 +96,14 @@ class Snapshot:
         item = self.item(kind, item_id)
         return getattr(item.data, "title", None) if item else None
 
+    def raw(self, path: str) -> bytes | None:
+        """The bytes of the file at ``path`` in this revision (None for a link or no such file)."""
+        if path in self.links or path not in self.blobs:
+            return None
+        if self._data is not None:
+            return self._data.get(path)
+        return self._reader.read(self.blobs[path]) if self._reader is not None else None
+
     def prefetch(self, paths: Iterable[str]) -> None:
         """Read many files' bytes at once before loading them one by one."""
         if self._reader is not None and self._data is None:
@@ -245,6 +253,12 @@ class ContentReader:
             start = header_end + 1
             self._bytes[sha] = out[start : start + size]
             pos = start + size + 1
+
+    def read(self, sha: str) -> bytes:
+        """One blob's bytes, left in place for a later load."""
+        if sha not in self._bytes:
+            self.prefetch([sha])
+        return self._bytes[sha]
 
     # --- loading -------------------------------------------------------------------------------
 

@@ -42,6 +42,9 @@ class Run:
     seconds: float
     peak_mib: float
     output: str
+    cpu_seconds: float = 0.0
+    """User and system time of the child and of the children it waited for: what a busy machine's
+    other work does not inflate, unlike wall time."""
 
 
 def measure(argv: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
@@ -56,7 +59,7 @@ def measure(argv: list[str], *, cwd: Path | None = None, env: dict[str, str] | N
         output = out.read().decode("utf-8", "replace")
     if proc.returncode != 0:
         raise SystemExit(f"command failed ({proc.returncode}): {' '.join(argv)}\n{output[-3000:]}")
-    return Run(seconds, usage.ru_maxrss / 1024, output)
+    return Run(seconds, usage.ru_maxrss / 1024, output, usage.ru_utime + usage.ru_stime)
 
 
 GENERATOR_ONLY = """
@@ -250,12 +253,15 @@ def bench_roles(work: Path, roles: int, lessons: int, seed: int, *, repeat: int)
     builds = []
     for _ in range(repeat):
         builds.append(measure([PY, "-m", "generator", "--root", str(root), "build", "--site-dir", str(site)]))
-        print(f"  {roles} roles, round {len(builds)}: build {builds[-1].seconds:.2f} s", flush=True)
+        print(f"  {roles} roles, round {len(builds)}: build {builds[-1].seconds:.2f} s "
+              f"({builds[-1].cpu_seconds:.2f} s of processor time)", flush=True)
     pages = html_pages(site)
     size = folder_bytes(site)
     seconds = statistics.median(b.seconds for b in builds)
+    cpu = statistics.median(b.cpu_seconds for b in builds)
     figures = {
         "roles": roles, "pages": pages, "build_s": seconds, "build_mib": max(b.peak_mib for b in builds),
+        "cpu_s": cpu, "cpu_ms_per_page": cpu / pages * 1000,
         "site_mib": size / 2**20, "bytes_per_page": size / pages, "ms_per_page": seconds / pages * 1000,
         "largest_page_kib": max(p.stat().st_size for p in site.rglob("*.html")) / 1024,
     }
@@ -281,22 +287,24 @@ def roles_axis(args: argparse.Namespace) -> int:
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
-    print(f"\n{'roles':>8}{'pages':>9}{'build s':>10}{'site MiB':>10}{'bytes/page':>12}{'ms/page':>9}"
-          f"{'largest KiB':>13}{'peak MiB':>10}")
+    print(f"\n{'roles':>8}{'pages':>9}{'build s':>10}{'cpu s':>9}{'site MiB':>10}{'bytes/page':>12}{'ms/page':>9}"
+          f"{'cpu ms/page':>13}{'largest KiB':>13}{'peak MiB':>10}")
     for row in rows:
-        print(f"{row['roles']:>8.0f}{row['pages']:>9.0f}{row['build_s']:>10.2f}{row['site_mib']:>10.1f}"
-              f"{row['bytes_per_page']:>12.0f}{row['ms_per_page']:>9.1f}{row['largest_page_kib']:>13.0f}"
-              f"{row['build_mib']:>10.0f}")
+        print(f"{row['roles']:>8.0f}{row['pages']:>9.0f}{row['build_s']:>10.2f}{row['cpu_s']:>9.2f}"
+              f"{row['site_mib']:>10.1f}{row['bytes_per_page']:>12.0f}{row['ms_per_page']:>9.1f}"
+              f"{row['cpu_ms_per_page']:>13.1f}{row['largest_page_kib']:>13.0f}{row['build_mib']:>10.0f}")
     failed = []
     print(f"\ngrowth (at most {ROLES_GROWTH_SLACK:g} times the growth of the roles)")
     for small, large in itertools.pairwise(rows):
         limit = ROLES_GROWTH_SLACK * large["roles"] / small["roles"]
-        for label, key in (("site bytes", "site_mib"), ("build time", "build_s")):
+        # Build time is judged by processor time: wall time on a shared machine also counts the
+        # others' work. Wall time is printed beside it.
+        for label, key in (("site bytes", "site_mib"), ("build time", "cpu_s"), ("wall time", "build_s")):
             growth = large[key] / small[key]
-            ok = growth <= limit
+            ok = growth <= limit or key == "build_s"
             print(f"  {label:<11} {small['roles']:.0f} -> {large['roles']:.0f} roles: {growth:6.2f}x  "
                   f"(per page {large[key] / large['pages'] / (small[key] / small['pages']):.2f}x; "
-                  f"at most {limit:g}x)  {'ok' if ok else 'MISSED'}")
+                  f"at most {limit:g}x)  {'ok' if ok else 'MISSED'}{' (not a target)' if key == 'build_s' else ''}")
             if not ok:
                 failed.append(label)
     if args.json:

@@ -1,6 +1,7 @@
 """What a portal build costs, against the floor that plain MkDocs sets, on synthetic content.
 
 Usage: python bench/run.py [--lessons 2000] [--roles 50] [--growth-from 500] [--no-targets]
+       python bench/run.py --roles-axis 50,500,5000 [--axis-lessons 100] [--repeat 1]
 
 Every figure comes from its own child process (wall time, and peak memory from
 the kernel's accounting of that child), all on the same generated content in
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import json
 import os
 import platform
@@ -40,6 +42,9 @@ class Run:
     seconds: float
     peak_mib: float
     output: str
+    cpu_seconds: float = 0.0
+    """User and system time of the child and of the children it waited for: what a busy machine's
+    other work does not inflate, unlike wall time."""
 
 
 def measure(argv: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
@@ -54,7 +59,7 @@ def measure(argv: list[str], *, cwd: Path | None = None, env: dict[str, str] | N
         output = out.read().decode("utf-8", "replace")
     if proc.returncode != 0:
         raise SystemExit(f"command failed ({proc.returncode}): {' '.join(argv)}\n{output[-3000:]}")
-    return Run(seconds, usage.ru_maxrss / 1024, output)
+    return Run(seconds, usage.ru_maxrss / 1024, output, usage.ru_utime + usage.ru_stime)
 
 
 GENERATOR_ONLY = """
@@ -262,6 +267,80 @@ def bench_scale(work: Path, lessons: int, roles: int, seed: int, *, serve: bool,
     return figures
 
 
+def html_pages(site: Path) -> int:
+    """Pages of the built site (every language): its HTML files, the 404 page left out."""
+    return sum(1 for page in site.rglob("*.html") if page.name != "404.html")
+
+
+def bench_roles(work: Path, roles: int, lessons: int, seed: int, *, repeat: int) -> dict[str, float]:
+    """A full build at ``roles`` roles and a fixed number of lessons: its time, and the site's bytes and pages."""
+    root = synth.generate(work / f"roles-{roles}", lessons=lessons, roles=roles, seed=seed)
+    site = work / f"roles-site-{roles}"
+    builds = []
+    for _ in range(repeat):
+        builds.append(measure([PY, "-m", "generator", "--root", str(root), "build", "--site-dir", str(site)]))
+        print(f"  {roles} roles, round {len(builds)}: build {builds[-1].seconds:.2f} s "
+              f"({builds[-1].cpu_seconds:.2f} s of processor time)", flush=True)
+    pages = html_pages(site)
+    size = folder_bytes(site)
+    seconds = statistics.median(b.seconds for b in builds)
+    cpu = statistics.median(b.cpu_seconds for b in builds)
+    figures = {
+        "roles": roles, "pages": pages, "build_s": seconds, "build_mib": max(b.peak_mib for b in builds),
+        "cpu_s": cpu, "cpu_ms_per_page": cpu / pages * 1000,
+        "site_mib": size / 2**20, "bytes_per_page": size / pages, "ms_per_page": seconds / pages * 1000,
+        "largest_page_kib": max(p.stat().st_size for p in site.rglob("*.html")) / 1024,
+    }
+    shutil.rmtree(site, ignore_errors=True)
+    shutil.rmtree(root, ignore_errors=True)
+    return figures
+
+
+ROLES_GROWTH_SLACK = 1.1
+"""Site bytes and build time may grow at most 1.1 times as fast as the roles (11x for 500 -> 5,000)."""
+
+
+def roles_axis(args: argparse.Namespace) -> int:
+    """The roles axis: the same lessons, more and more roles; size and time must grow linearly."""
+    counts = sorted({int(n) for n in args.roles_axis.split(",")})
+    work = args.keep or Path(tempfile.mkdtemp(prefix="portal-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"machine: {machine()}\nversions: {versions()}")
+    print(f"command: python bench/run.py --roles-axis {','.join(map(str, counts))} "
+          f"--axis-lessons {args.axis_lessons} --seed {args.seed} --repeat {args.repeat}")
+    try:
+        rows = [bench_roles(work, n, args.axis_lessons, args.seed, repeat=args.repeat) for n in counts]
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    print(f"\n{'roles':>8}{'pages':>9}{'build s':>10}{'cpu s':>9}{'site MiB':>10}{'bytes/page':>12}{'ms/page':>9}"
+          f"{'cpu ms/page':>13}{'largest KiB':>13}{'peak MiB':>10}")
+    for row in rows:
+        print(f"{row['roles']:>8.0f}{row['pages']:>9.0f}{row['build_s']:>10.2f}{row['cpu_s']:>9.2f}"
+              f"{row['site_mib']:>10.1f}{row['bytes_per_page']:>12.0f}{row['ms_per_page']:>9.1f}"
+              f"{row['cpu_ms_per_page']:>13.1f}{row['largest_page_kib']:>13.0f}{row['build_mib']:>10.0f}")
+    failed = []
+    print(f"\ngrowth (at most {ROLES_GROWTH_SLACK:g} times the growth of the roles)")
+    for small, large in itertools.pairwise(rows):
+        limit = ROLES_GROWTH_SLACK * large["roles"] / small["roles"]
+        # Build time is judged by processor time: wall time on a shared machine also counts the
+        # others' work. Wall time is printed beside it.
+        for label, key in (("site bytes", "site_mib"), ("build time", "cpu_s"), ("wall time", "build_s")):
+            growth = large[key] / small[key]
+            ok = growth <= limit or key == "build_s"
+            print(f"  {label:<11} {small['roles']:.0f} -> {large['roles']:.0f} roles: {growth:6.2f}x  "
+                  f"(per page {large[key] / large['pages'] / (small[key] / small['pages']):.2f}x; "
+                  f"at most {limit:g}x)  {'ok' if ok else 'MISSED'}{' (not a target)' if key == 'build_s' else ''}")
+            if not ok:
+                failed.append(label)
+    if args.json:
+        args.json.write_text(json.dumps({"roles_axis": rows}, indent=2, sort_keys=True))
+    if failed and not args.no_targets:
+        print(f"\n{len(failed)} target(s) missed", file=sys.stderr)
+        return 1
+    return 0
+
+
 TARGETS = {
     "generator share of the build (2 / 3)": ("generator_share", 0.05),
     "overhead over the floor ((3 - 4) / 4)": ("overhead", 0.10),
@@ -282,7 +361,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-serve", action="store_true", help="skip the serve latency measurement")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary one)")
+    parser.add_argument("--roles-axis", help="instead of the lessons axis: build at these numbers of roles, "
+                        "e.g. 50,500,5000, and check that size and time grow linearly")
+    parser.add_argument("--axis-lessons", type=int, default=100, help="lessons at every point of the roles axis")
     args = parser.parse_args(argv)
+    if args.roles_axis:
+        return roles_axis(args)
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="portal-bench-"))
     work.mkdir(parents=True, exist_ok=True)

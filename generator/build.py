@@ -29,6 +29,7 @@ from generator.model import Portal
 from generator.plugin import PortalPlugin
 from generator.precompress import precompress
 from generator.project import PLUGIN_NAME, prepare_project
+from generator.scratch import scratch_dir
 from generator.templatecheck import template_problem
 from generator.validate import validate
 
@@ -287,8 +288,9 @@ def _work_dir(work_dir: Path | None) -> Iterator[Path]:
         work_dir.mkdir(parents=True, exist_ok=True)
         yield work_dir
         return
-    with tempfile.TemporaryDirectory(prefix="portal-build-") as tmp:
-        yield Path(tmp)
+    # Locked while in use, so that the next build removes it if this one is killed outright.
+    with scratch_dir("portal-build-") as tmp:
+        yield tmp
 
 
 def _set_epoch_times(folder: Path) -> None:

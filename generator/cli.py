@@ -344,22 +344,31 @@ def report_command(ctx: click.Context, fmt: str, check: bool) -> None:
               help="Write nothing; exit 1 when a schema file is missing or out of date.")
 @click.pass_obj
 def schema(root: Path, out_dir: Path | None, check: bool) -> None:
-    """Write JSON Schemas (draft-07) of every content file type, for editors' completion and hover help."""
-    from generator.schema_export import SCHEMA_DIR, stale_schemas, write_schemas
+    """Write JSON Schemas (draft-07) of every content file type, for editors' completion and hover help.
+
+    Also puts the line that names its schema at the top of every translation file in content/
+    (run it after adding translation files).
+    """
+    from generator.schema_export import SCHEMA_DIR, stale_schemas, translation_schema_lines, write_schemas
 
     target = out_dir if out_dir is not None else root / SCHEMA_DIR
     shown = _shown(target, root)
+    # The lines name the schemas in content/schemas/: only a run that writes there fixes them.
+    lines = out_dir is None or target.resolve() == (root / SCHEMA_DIR).resolve()
     if check:
-        stale = stale_schemas(root, target)
+        stale = [f"{shown}/{name}: out of date" for name in stale_schemas(root, target)]
+        if lines:
+            stale += [f"{_shown(path, root)}: its first line does not name its translation schema"
+                      for path in translation_schema_lines(root, write=False)]
         if stale:
-            raise ContentProblems(
-                "\n".join(f"{shown}/{name}: out of date" for name in stale)
-                + "\nrun `portal schema` and commit the result"
-            )
+            raise ContentProblems("\n".join(stale) + "\nrun `portal schema` and commit the result")
         click.echo(f"{shown}: schemas are up to date", err=True)
         return
     changed = write_schemas(root, target)
     click.echo(f"{shown}: {len(changed)} schema file(s) written, the others were up to date", err=True)
+    if lines:
+        fixed = translation_schema_lines(root, write=True)
+        click.echo(f"{len(fixed)} translation file(s) given the line that names their schema", err=True)
 
 
 def _shown(path: Path, root: Path) -> str:
@@ -404,6 +413,9 @@ def diff(root: Path, base: str, head: str | None, output: str, limit: int | None
             "head": comparison.head,
             "changes": [c.as_json(plain, markdown) for c in shown],
             "more": len(changes) - len(shown),
+            "outdated_translations": [
+                {"file": o.path, "language": o.language, "source": o.source} for o in comparison.outdated
+            ],
         }
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
@@ -412,12 +424,17 @@ def diff(root: Path, base: str, head: str | None, output: str, limit: int | None
     click.echo(f"### {t('diff_heading')}\n")
     if not changes:
         click.echo(t("diff_none", base=base_label, head=head_label))
-        return
-    click.echo(t("diff_compared", base=base_label, head=head_label, n=len(changes)) + "\n")
-    for line in markdown.lines(shown):
-        click.echo(f"- {line}")
-    if len(shown) < len(changes):
-        click.echo(f"- {t('diff_more', n=len(changes) - len(shown))}")
+    else:
+        click.echo(t("diff_compared", base=base_label, head=head_label, n=len(changes)) + "\n")
+        for line in markdown.lines(shown):
+            click.echo(f"- {line}")
+        if len(shown) < len(changes):
+            click.echo(f"- {t('diff_more', n=len(changes) - len(shown))}")
+    if comparison.outdated:
+        click.echo("\n" + t("diff_outdated", n=len(comparison.outdated)) + "\n")
+        for outdated in comparison.outdated:
+            click.echo("- " + t("diff_outdated_line", file=f"`{outdated.path}`", lang=outdated.language,
+                                item=markdown.value(outdated.subject)))
 
 
 @report_command.command("translations")
@@ -471,6 +488,7 @@ def report_translations(root: Path, check: bool, require_all: bool, only: tuple[
 
 
 def _stamp(root: Path, files: tuple[Path, ...]) -> None:
+    from generator.schema_export import fix_schema_line
     from generator.translations import split_name, stamp
 
     for given in files:
@@ -489,6 +507,7 @@ def _stamp(root: Path, files: tuple[Path, ...]) -> None:
             fingerprint = stamp(path, source)
         except ValueError as error:
             raise click.ClickException(str(error)) from error
+        fix_schema_line(root, path)  # the translator's editor then offers the translatable fields
         click.echo(f"content/{rel.as_posix()}: source_fingerprint {fingerprint} "
                    f"(content/{source.relative_to(root / 'content').as_posix()})")
 

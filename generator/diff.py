@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import difflib
 import html
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -44,6 +45,14 @@ class Quote:
     """Text from the content, quoted (and shortened when long)."""
 
     text: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Edit:
+    """A text changed in a few of its words: shown as those words in their context."""
+
+    before: str
+    after: str
 
 
 @dataclasses.dataclass(frozen=True)
@@ -234,7 +243,11 @@ def compare_values(
         yield Delta(where, Msg.of("diff_cleared", field=label), path, before, after)
     else:
         old_shown, new_shown = show_value(model, name, before, ctx), show_value(model, name, after, ctx)
-        if old_shown is None or new_shown is None:
+        if (old_shown is None or new_shown is None) and isinstance(before, str) and isinstance(after, str) \
+                and _edited(before, after):
+            yield Delta(where, Msg.of("diff_words_changed", field=label, edit=Edit(before, after)), path,
+                        before, after)
+        elif old_shown is None or new_shown is None:
             yield Delta(where, Msg.of("diff_text_changed", field=label), path, before, after)
         else:
             yield Delta(where, Msg.of("diff_value_changed", field=label, old=old_shown, new=new_shown),
@@ -353,6 +366,12 @@ def compare_lists(
             return ctx.ref(REFERENCES[(model, name)], entry)
         return Quote(str(entry))
 
+    if key is None and (model, name) not in REFERENCES:
+        # A sentence of a list (a step, a rule) edited in a few words is the same entry, changed.
+        for index, old_text, new_text in _pair_edits(before, after, old_map, new_map):
+            del old_map[old_text], new_map[new_text]
+            yield Delta(where, Msg.of("diff_words_changed", field=Msg.of("diff_numbered", field=label, n=index + 1),
+                                      edit=Edit(old_text, new_text)), f"{path}[{index}]", old_text, new_text)
     for k, entry in new_map.items():
         if k not in old_map:
             details = entry_details(entry, ctx) if key is not None else None
@@ -372,6 +391,36 @@ def compare_lists(
     common_new = [k for k in new_map if k in old_map]
     if common_old != common_new:
         yield Delta(where, Msg.of("diff_reordered", field=label), path, list(old_map), list(new_map))
+
+
+EDITED = 0.6
+"""Two texts whose words are at least this alike (difflib's ratio) are one text, edited."""
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+def _edited(before: str, after: str) -> bool:
+    """Whether ``after`` is ``before`` with a few words changed (rather than rewritten)."""
+    return difflib.SequenceMatcher(None, _words(before), _words(after), autojunk=False).ratio() >= EDITED
+
+
+def _pair_edits(
+    before: list[Any], after: list[Any], old_map: dict[Any, Any], new_map: dict[Any, Any]
+) -> list[tuple[int, str, str]]:
+    """(position in ``after``, old text, new text) for each entry removed that an added one rewords."""
+    gone = [v for v in old_map if v not in new_map and isinstance(v, str)]
+    came = [v for v in new_map if v not in old_map and isinstance(v, str)]
+    pairs = []
+    for new_text in came:
+        scored = [(difflib.SequenceMatcher(None, _words(o), _words(new_text), autojunk=False).ratio(), o)
+                  for o in gone]
+        best = max(scored, default=(0.0, ""))
+        if best[0] >= EDITED:
+            gone.remove(best[1])
+            pairs.append((after.index(new_text), best[1], new_text))
+    return pairs
 
 
 def _entry_key(entry: BaseModel, key: str, ctx: Context) -> str:
@@ -678,6 +727,17 @@ def _compare_others(old: Snapshot, new: Snapshot, renamed: dict[str, str]) -> li
 # --- between two revisions of a repository ---------------------------------------------------------
 
 
+@dataclasses.dataclass(frozen=True)
+class Outdated:
+    """A translation that was current before the change and is not after it: its source changed."""
+
+    path: str
+    language: str
+    source: str
+    subject: Any
+    """The translated item, as a change names it."""
+
+
 @dataclasses.dataclass
 class Comparison:
     base: str
@@ -686,6 +746,55 @@ class Comparison:
     """The head commit's id, or None for the working tree."""
     changes: list[Change]
     language: str
+    outdated: list[Outdated] = dataclasses.field(default_factory=list)
+    """The translations this change made outdated."""
+
+
+def outdated_translations(old: Snapshot, new: Snapshot) -> list[Outdated]:
+    """Translations whose recorded fingerprint named their source as it was in ``old``, and no longer does.
+
+    A translation that was already outdated, or that the change brought up to date, is not
+    listed: only those that this change made outdated.
+    """
+    from generator.translations import text_fingerprint
+    from generator.yamlio import YamlProblem, decode
+
+    def fingerprint(snapshot: Snapshot, path: str) -> str | None:
+        data = snapshot.raw(path)
+        try:
+            return text_fingerprint(decode(data)) if data is not None else None
+        except YamlProblem:
+            return None
+
+    ctx = Context(old, new)
+    found = []
+    for path, (kind, item_id, language) in sorted(new.translations.items()):
+        source = PORTAL if kind == "portal" else new.item_paths.get((kind, item_id))
+        if source is None or old.blobs.get(source) in (None, new.blobs.get(source)):
+            continue  # the source is new, gone or unchanged
+        was, now = fingerprint(old, source), fingerprint(new, source)
+        if was is None or was == now or _recorded_fingerprint(new.raw(path), path) != was:
+            continue
+        subject = Msg.of("diff_subject_portal") if kind == "portal" else ctx.ref(kind, item_id)
+        found.append(Outdated(path, language, source, subject))
+    return found
+
+
+def _recorded_fingerprint(data: bytes | None, path: str) -> str | None:
+    from generator.translations import FINGERPRINT_KEY
+    from generator.yamlio import YamlProblem, decode, parse, split_front_matter
+
+    if data is None:
+        return None
+    try:
+        text = decode(data)
+        if path.endswith(".md"):
+            text = split_front_matter(text)[0]
+        fields = parse(text).data
+    except YamlProblem:
+        return None
+    value = fields.get(FINGERPRINT_KEY) if isinstance(fields, dict) else None
+    return value.strip() if isinstance(value, str) else None
 
 
 def diff_revisions(root: Path, base: str, head: str | None = None, reader: ContentReader | None = None) -> Comparison:
@@ -699,7 +808,8 @@ def diff_revisions(root: Path, base: str, head: str | None = None, reader: Conte
         old = reader.revision(base_id)
         new = reader.revision(head_id) if head_id else reader.working_tree()
         moved = renames(root, base_id, head_id)
-        return Comparison(base_id, head_id, compare(old, new, moved), new.language)
+        return Comparison(base_id, head_id, compare(old, new, moved), new.language,
+                          outdated_translations(old, new))
     finally:
         if own:
             reader.close()
@@ -753,6 +863,8 @@ class Wording:
             if len(text) > SHORT:
                 text = text[: SHORT - 1].rstrip() + "…"
             return self.t("diff_quote", text=self.text(text))
+        if isinstance(value, Edit):
+            return self.edit(value)
         if isinstance(value, Label):
             for key in (f"diff_field_{value.model}_{value.name}", f"diff_field_{value.name}"):
                 if key in self.t.strings:
@@ -767,6 +879,33 @@ class Wording:
         if isinstance(value, tuple):
             return self.t("diff_list_separator").join(self.value(v) for v in value)
         return self.text(str(value))
+
+    CONTEXT = 4
+    """Unchanged words shown on each side of a change."""
+
+    def edit(self, value: Edit) -> str:
+        """The changed words in their context: ``… within [-15-] {+30+} minutes …`` in plain text
+        (as ``git diff --word-diff`` writes it), ``<del>15</del> <ins>30</ins>`` in Markdown."""
+        old, new = _words(value.before), _words(value.after)
+        opcodes = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+        parts: list[str] = []
+        for number, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+            if tag == "equal":
+                same = old[i1:i2]
+                head = same[: self.CONTEXT] if number > 0 else []
+                tail = same[-self.CONTEXT :] if number < len(opcodes) - 1 else []
+                if len(head) + len(tail) >= len(same):
+                    parts.append(self.text(" ".join(same)))
+                else:
+                    parts.append(" ".join(p for p in (self.text(" ".join(head)), "…", self.text(" ".join(tail))) if p))
+                continue
+            if i2 > i1:
+                removed = self.text(" ".join(old[i1:i2]))
+                parts.append(f"<del>{removed}</del>" if self.markdown else f"[-{removed}-]")
+            if j2 > j1:
+                added = self.text(" ".join(new[j1:j2]))
+                parts.append(f"<ins>{added}</ins>" if self.markdown else f"{{+{added}+}}")
+        return " ".join(parts)
 
     def subject(self, change: Change) -> str:
         return self.t("diff_subject_separator").join(self.value(part) for part in change.subject)

@@ -71,7 +71,7 @@ def mkdocs_config(
         docs_dir=str(docs_dir),
         site_dir=str(site_dir),
         nav=renderer.nav(),
-        not_in_nav=f"/lessons/*.md\n/playbooks/*.svg\n/checklists/*.md\n/{learning.CERTIFICATES}/*.md\n",
+        not_in_nav=renderer.not_in_nav(),
         copyright=html.escape(portal.config.organisation, quote=False),
         strict=True,
     )

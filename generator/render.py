@@ -39,6 +39,9 @@ from generator.yamlio import load_settings
 TEMPLATES = Path(__file__).parent / "templates"
 MESSAGES = Path(__file__).parent / "messages"
 USER_TEMPLATES = Path("overrides") / "portal"
+NAV_LIST_LIMIT = 20
+"""Most items a navigation section lists one by one (the sample has 11 roles); a larger
+collection is reached through its index page, which filters."""
 """Below the repository root: templates here are searched before the built-in ones."""
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
@@ -567,7 +570,10 @@ class Renderer:
         pages["index.md"] = self.page(
             "home.md.j2", "index.md", {**self.meta(portal.config.program, "home"), "hide": ["toc"]},
         )
-        pages["roles/index.md"] = self.page("roles.md.j2", "roles/index.md", self.meta(self.t("roles_title"), "roles"))
+        pages["roles/index.md"] = self.page(
+            "roles.md.j2", "roles/index.md", self.meta(self.t("roles_title"), "roles"),
+            role_filter_strings={key: self.t(f"roles_js_{key}") for key in ("shown", "none")},
+        )
         pages["paths/index.md"] = self.page("paths.md.j2", "paths/index.md", self.meta(self.t("paths_title"), "paths"))
         pages["lessons/index.md"] = self.page(
             "lessons.md.j2", "lessons/index.md", self.meta(self.t("lessons_title"), "lessons")
@@ -654,22 +660,50 @@ class Renderer:
         meta = {**self.meta(self.t("changes_title"), "changes"), "hide": ["toc"]}
         return self.page("changes.md.j2", here, meta, entries=entries)
 
+    def nav_sections(self) -> dict[str, list[str]]:
+        """The pages of each collection in the navigation (roles, paths, playbooks), in order.
+
+        A collection of more than :data:`NAV_LIST_LIMIT` items is reached through its index
+        page alone: listed one by one, it would put a link to every item on every page, and a
+        portal with thousands of roles would grow with the square of their number.
+        """
+        portal = self.portal
+        collections: dict[str, list[Item[Any]]] = {
+            "roles": portal.roles_by_level(), "paths": list(portal.paths.values()),
+            "playbooks": list(portal.playbooks.values()),
+        }
+        return {
+            kind: [self.docs_path(kind, item) for item in items] if len(items) <= NAV_LIST_LIMIT else []
+            for kind, items in collections.items()
+        }
+
+    def not_in_nav(self) -> str:
+        """MkDocs' ``not_in_nav``: the pages reached from other pages rather than from the navigation."""
+        patterns = ["lessons/*.md", "playbooks/*.svg", "checklists/*.md", f"{learning.CERTIFICATES}/*.md"]
+        patterns += [f"{kind}/*.md" for kind, listed in self.nav_sections().items()
+                     if not listed and getattr(self.portal, kind)]
+        # An index page is in the navigation: overrides/main.html shares one rendered navigation
+        # among the pages outside it, which would show another page's entry as the current one.
+        patterns += [f"!{folder.partition('/')[0]}/index.md" for folder in patterns if folder.endswith("/*.md")]
+        return "".join(f"/{pattern}\n" if not pattern.startswith("!") else f"!/{pattern[1:]}\n"
+                       for pattern in patterns)
+
     def nav(self) -> list[Any]:
         """A small global navigation: sections for roles, paths and playbooks; lessons stay off it."""
         portal = self.portal
         label = _nav_label
+        sections = self.nav_sections()
+
+        def section(kind: str, title: str) -> dict[str, Any]:
+            index = f"{kind}/index.md"
+            return {label(title): [index, *sections[kind]] if sections[kind] else index}
+
         return [
             {label(portal.config.program): "index.md"},
             {label(self.t("progress_title")): learning.PROGRESS_PAGE},
-            {label(self.t("roles_title")): [
-                "roles/index.md", *[self.docs_path("roles", r) for r in portal.roles_by_level()]
-            ]},
-            {label(self.t("paths_title")): [
-                "paths/index.md", *[self.docs_path("paths", p) for p in portal.paths.values()]
-            ]},
-            {label(self.t("playbooks_title")): [
-                "playbooks/index.md", *[self.docs_path("playbooks", p) for p in portal.playbooks.values()]
-            ]},
+            section("roles", self.t("roles_title")),
+            section("paths", self.t("paths_title")),
+            section("playbooks", self.t("playbooks_title")),
             *([{label(self.t("share_nav")): posts.SHARE_PAGE}] if posts.has_share_page(portal) else []),
             {label(self.t("lessons_title")): "lessons/index.md"},
             {label(self.t("hr_title")): "overview.md"},

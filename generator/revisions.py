@@ -17,7 +17,6 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from generator import schema
 from generator.errors import Problems
 from generator.load import SUFFIXES, check_shape, load_item, read_yaml
 from generator.model import Item
+from generator.scratch import ScratchDir
 
 CONTENT = "content"
 PORTAL = "content/portal.yml"
@@ -96,6 +96,14 @@ class Snapshot:
         item = self.item(kind, item_id)
         return getattr(item.data, "title", None) if item else None
 
+    def raw(self, path: str) -> bytes | None:
+        """The bytes of the file at ``path`` in this revision (None for a link or no such file)."""
+        if path in self.links or path not in self.blobs:
+            return None
+        if self._data is not None:
+            return self._data.get(path)
+        return self._reader.read(self.blobs[path]) if self._reader is not None else None
+
     def prefetch(self, paths: Iterable[str]) -> None:
         """Read many files' bytes at once before loading them one by one."""
         if self._reader is not None and self._data is None:
@@ -164,7 +172,8 @@ class ContentReader:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._tmp = Path(tempfile.mkdtemp(prefix="portal-revisions-"))
+        self._scratch = ScratchDir("portal-revisions-")  # removed by the next run if this one is killed
+        self._tmp = self._scratch.path
         self._loaded: dict[tuple[str, str, tuple[str, ...]], tuple[Any, int]] = {}
         self._bytes: dict[str, bytes] = {}
         self._kinds: tuple[str, ...] | None = None
@@ -176,7 +185,7 @@ class ContentReader:
         self.close()
 
     def close(self) -> None:
-        shutil.rmtree(self._tmp, ignore_errors=True)
+        self._scratch.close()
 
     # --- where the files come from -------------------------------------------------------------
 
@@ -244,6 +253,12 @@ class ContentReader:
             start = header_end + 1
             self._bytes[sha] = out[start : start + size]
             pos = start + size + 1
+
+    def read(self, sha: str) -> bytes:
+        """One blob's bytes, left in place for a later load."""
+        if sha not in self._bytes:
+            self.prefetch([sha])
+        return self._bytes[sha]
 
     # --- loading -------------------------------------------------------------------------------
 

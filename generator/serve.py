@@ -13,7 +13,6 @@ lists) may lag until the next full build; `portal build` is always complete.
 
 from __future__ import annotations
 
-import tempfile
 import time
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import click
 
 from generator.build import BuildFailed, build_portal
 from generator.load import ContentCache
+from generator.scratch import ScratchDir
 from generator.validate import validate
 
 
@@ -30,7 +30,9 @@ def serve(root: Path, host: str, port: int) -> None:
     from generator.cli import report
     from generator.project import GENERATED_DIR
 
-    site_dir = Path(tempfile.mkdtemp(prefix="portal-serve-")) / "site"
+    # Removed when serving stops; if the process is killed, by the next run.
+    scratch = ScratchDir("portal-serve-")
+    site_dir = scratch.path / "site"
     site_dir.mkdir()
     work_dir = root / GENERATED_DIR / "serve"
     state: dict[str, object] = {"complete": False, "theme": None}
@@ -72,6 +74,7 @@ def serve(root: Path, host: str, port: int) -> None:
         pass
     finally:
         server.shutdown()
+        scratch.close()
 
 
 def _theme_stamp(root: Path) -> list[tuple[str, int, int]]:

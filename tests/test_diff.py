@@ -22,10 +22,21 @@ def repo(sample) -> GitRepo:
 
 
 def changes(runner, repo: GitRepo, *args: str) -> list[str]:
-    """The listed changes of `portal diff` (the lines of its Markdown list)."""
+    """The listed changes of `portal diff` (the lines of its Markdown list, not the outdated translations)."""
     result = run_portal(runner, repo.root, "diff", *args)
     assert result.exit_code == 0, result.output
-    return [line[2:] for line in result.stdout.splitlines() if line.startswith("- ")]
+    listed = result.stdout.split("translation(s) outdated", 1)[0]
+    return [line[2:] for line in listed.splitlines() if line.startswith("- ")]
+
+
+def outdated(runner, repo: GitRepo, *args: str) -> list[str]:
+    """The translations `portal diff` says the change made outdated."""
+    result = run_portal(runner, repo.root, "diff", *args)
+    assert result.exit_code == 0, result.output
+    if "translation(s) outdated" not in result.stdout:
+        return []
+    listed = result.stdout.split("translation(s) outdated", 1)[1]
+    return [line[2:] for line in listed.splitlines() if line.startswith("- ")]
 
 
 def test_one_response_target_and_one_path_step_read_as_exactly_those_two_changes(runner, repo):
@@ -317,7 +328,82 @@ def test_approved_posts_dates_audience_and_text_per_network(runner, repo):
     assert changes(runner, repo, "HEAD~1") == [
         "Role *Sales representative*: *Receptionist* added to roles whose paths it takes too",
         "Post *A week on the rooftops*: `linkedin` added to text per network",
-        "Post *A week on the rooftops*: text per network > `facebook` changed",
+        "Post *A week on the rooftops*: text per network > `facebook` changed: "
+        "<del>What</del> <ins>Quite</ins> a week for our …",
         "Post *A week on the rooftops*: *Team lead* removed from roles it is meant for",
         "Post *A week on the rooftops*: last day to share 2027-02-28 -> 2027-03-31",
     ]
+
+
+STEP = "Reply in public within 15 minutes with the customer's name, an apology where one is due and a next step."
+LANGUAGES = ("el", "sw", "ur", "zh")
+
+
+def test_a_one_word_change_in_a_step_shows_the_changed_word_in_its_context(runner, repo):
+    repo.replace(NEG, STEP, STEP.replace("within 15 minutes", "within 30 minutes"))
+    repo.commit("Half an hour for the first public reply")
+    assert changes(runner, repo, "HEAD~1") == [
+        "*Handling negative posts* > Customer complaint: steps 1 changed: "
+        "Reply in public within <del>15</del> <ins>30</ins> minutes with the customer's …",
+    ]
+    result = run_portal(runner, repo.root, "diff", "HEAD~1", "HEAD", "--format", "json")
+    (change,) = json.loads(result.stdout)["changes"]
+    assert change["text"] == ("Handling negative posts > Customer complaint: steps 1 changed: "
+                              "Reply in public within [-15-] {+30+} minutes with the customer's …")
+    assert (change["before"], change["after"]) == (STEP, STEP.replace("15", "30"))
+
+
+def test_a_reworded_sentence_in_a_long_text_is_shown_in_context_not_just_as_changed(runner, repo):
+    text = repo.read(SALES)
+    paragraph = next(line for line in text.splitlines() if line.startswith("  ") and len(line.split()) > 8)
+    words = paragraph.split()
+    edited = paragraph.replace(f" {words[5]} ", " quickly ", 1)
+    repo.replace(SALES, paragraph, edited)
+    repo.commit("One word")
+    (line,) = changes(runner, repo, "HEAD~1")
+    assert line.startswith("Role *Sales representative*: ")
+    assert f"<del>{words[5]}</del> <ins>quickly</ins>" in line
+    assert " … " in line, "the unchanged rest is left out"
+
+
+def test_a_rewritten_step_is_still_an_entry_added_and_one_removed(runner, repo):
+    repo.replace(NEG, STEP, "Call the customer back the same day.")
+    repo.commit("A different first step")
+    assert changes(runner, repo, "HEAD~1") == [
+        "*Handling negative posts* > Customer complaint: 'Call the customer back the same day.' added to steps",
+        "*Handling negative posts* > Customer complaint: 'Reply in public within 15 minutes with the customer's "
+        "name,…' removed from steps",
+    ]
+
+
+def test_the_translations_a_change_made_outdated_are_listed(runner, repo):
+    repo.replace(NEG, STEP, STEP.replace("within 15 minutes", "within 30 minutes"))
+    repo.commit("Half an hour")
+    assert outdated(runner, repo, "HEAD~1") == [
+        f"`content/playbooks/negativity.{lang}.yml`: the {lang} translation of *Handling negative posts*"
+        for lang in LANGUAGES
+    ]
+    result = run_portal(runner, repo.root, "diff", "HEAD~1", "HEAD", "--format", "json")
+    assert [o["file"] for o in json.loads(result.stdout)["outdated_translations"]] == [
+        f"content/playbooks/negativity.{lang}.yml" for lang in LANGUAGES
+    ]
+    # Brought up to date (and stamped) in the next change: that change makes none outdated, and
+    # the one already outdated before a change is not listed again.
+    assert run_portal(runner, repo.root, "report", "translations", "--stamp",
+                      "content/playbooks/negativity.sw.yml").exit_code == 0
+    repo.commit("Swahili brought up to date")
+    assert outdated(runner, repo, "HEAD~1") == []
+    repo.replace(TONE, "kind: tone\n", "kind: tone\n# a comment is text too: the fingerprint changes\n")
+    repo.replace(NEG, "within 30 minutes", "within 20 minutes")
+    repo.commit("Twenty minutes")
+    assert outdated(runner, repo, "HEAD~1") == [
+        "`content/playbooks/negativity.sw.yml`: the sw translation of *Handling negative posts*",
+        *[f"`content/playbooks/tone.{lang}.yml`: the {lang} translation of *Tone of voice*" for lang in LANGUAGES],
+    ]
+
+
+def test_a_change_that_makes_no_translation_outdated_lists_none(runner, repo):
+    repo.replace(REWARDS, "kind: rewards\n", "kind: rewards\n# reviewed\n")  # no translations in the sample
+    repo.commit("Comment")
+    result = run_portal(runner, repo.root, "diff", "HEAD~1")
+    assert "outdated" not in result.stdout

@@ -180,3 +180,84 @@ def test_the_loader_does_not_read_the_schemas_folder(runner, sample):
     assert result.exit_code == 0, result.output
     assert "schemas" not in result.output
 
+
+
+# --- translation files ----------------------------------------------------------------------
+
+
+def _translation_documents() -> list[tuple[str, str, Any]]:
+    from generator.schema_export import translation_files, translation_schema_name
+
+    found = []
+    for path in translation_files(REPO):
+        name = translation_schema_name(REPO, path)
+        text = path.read_text("utf-8")
+        if path.suffix == ".md":
+            text = split_front_matter(text)[0]
+        found.append((path.relative_to(REPO).as_posix(), name, load12(text)))
+    return found
+
+
+def test_every_translation_file_names_its_translation_schema_on_the_first_line():
+    from generator.schema_export import translation_files, translation_schema_lines
+
+    files = translation_files(REPO)
+    assert len(files) >= 76
+    assert translation_schema_lines(REPO, write=False) == [], "run `portal schema` and commit the result"
+    for path in files:
+        lines = path.read_text("utf-8").splitlines()
+        first = lines[1] if path.suffix == ".md" else lines[0]
+        match = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", first)
+        assert match, f"{path.relative_to(REPO)}: {first!r}"
+        target = (path.parent / match.group(1)).resolve()
+        assert target.is_file() and target.name.endswith(".translation.schema.json"), match.group(1)
+
+
+@pytest.mark.parametrize("path,name,data", _translation_documents(), ids=lambda v: v if isinstance(v, str) else "")
+def test_sample_translation_validates_against_its_translation_schema(path, name, data):
+    assert errors(f"{name}.translation", data) == []
+
+
+def test_a_translation_schema_offers_the_translatable_fields_only_with_their_descriptions():
+    role = json.loads((SCHEMAS / "role.translation.schema.json").read_text("utf-8"))
+    fields = role["properties"]
+    assert {"source_fingerprint", "title", "summary", "social_media", "do", "dont"} <= set(fields)
+    assert not {"level", "paths", "includes"} & set(fields), "ids and numbers are not translated"
+    assert set(fields["needs_approval"]["items"]["properties"]) == {"what"}  # not the approver's id
+    assert fields["title"]["description"] == "The role's name, e.g. Sales representative."
+    assert role["required"] == ["source_fingerprint"]
+    negativity = json.loads((SCHEMAS / "playbook-negativity.translation.schema.json").read_text("utf-8"))
+    situation = negativity["properties"]["situations"]["items"]["properties"]
+    assert "steps" in situation and not {"severity", "owner", "id"} & set(situation)
+    assert errors("role.translation", {"source_fingerprint": "abc"}), "the fingerprint is 12 hex digits"
+
+
+def test_portal_schema_gives_a_new_translation_its_line_without_making_it_outdated(runner, sample):
+    new = sample / "content/paths/foundations.el.yml"
+    new.unlink()
+    fingerprint = (sample / "content/paths/foundations.sw.yml").read_text("utf-8").split('"')[1]
+    body = f'source_fingerprint: "{fingerprint}"\r\n# the translator\'s own note\r\ntitle: "Βασικά"\r\n'
+    new.write_bytes(body.encode("utf-8"))
+    lesson = sample / "content/lessons/answering-fast.zh.md"
+    wanted = "# yaml-language-server: $schema=../schemas/lesson.translation.schema.json"
+    lesson.write_text(lesson.read_text("utf-8").replace(wanted, "# yaml-language-server: $schema=old.json"), "utf-8")
+    before = run_portal(runner, sample, "report", "translations").output
+    checked = run_portal(runner, sample, "schema", "--check")
+    assert checked.exit_code == 1
+    assert "content/paths/foundations.el.yml: its first line does not name its translation schema" in checked.output
+    assert "content/lessons/answering-fast.zh.md" in checked.output
+    assert run_portal(runner, sample, "schema").exit_code == 0
+    line = "# yaml-language-server: $schema=../schemas/path.translation.schema.json"
+    assert new.read_bytes().decode("utf-8") == line + "\r\n" + body, "only the line is added; CRLF kept"
+    assert lesson.read_text("utf-8").splitlines()[:2] == ["---", wanted]
+    assert run_portal(runner, sample, "schema", "--check").exit_code == 0
+    assert run_portal(runner, sample, "report", "translations").output == before, "no translation became outdated"
+    assert run_portal(runner, sample, "validate").exit_code == 0
+
+
+def test_stamping_a_translation_also_gives_it_its_schema_line(runner, sample):
+    path = sample / "content/roles/ceo.zh.yml"
+    path.write_text(path.read_text("utf-8").split("\n", 1)[1], encoding="utf-8")  # without the line
+    assert run_portal(runner, sample, "report", "translations", "--stamp", str(path)).exit_code == 0
+    assert path.read_text("utf-8").splitlines()[0] == (
+        "# yaml-language-server: $schema=../schemas/role.translation.schema.json")

@@ -217,7 +217,7 @@ def test_a_translation_must_record_the_fingerprint_of_its_source(sample):
     path.write_text(re.sub(r"source_fingerprint: .*\n", "", path.read_text("utf-8")), "utf-8")
     errors = errors_of(sample)
     assert len(errors) == 1
-    assert errors[0].startswith("content/roles/ceo.el.yml:1:1: missing `source_fingerprint`")
+    assert errors[0].startswith("content/roles/ceo.el.yml:2:1: missing `source_fingerprint`")
 
 
 def test_a_declared_language_needs_the_themes_interface_strings(sample):

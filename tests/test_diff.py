@@ -202,7 +202,10 @@ def test_untracked_copy_with_the_same_content_is_a_rename_too(runner, repo):
 
 
 def test_translations_are_reported_against_their_source(runner, repo):
-    # The sample translates neither of these into Swahili yet.
+    # Start from a sample that translates neither of these into Swahili.
+    repo.path("content/lessons/closing-the-loop.sw.md").unlink()
+    repo.path("content/playbooks/rewards.sw.yml").unlink()
+    repo.commit("No Swahili for these two yet")
     repo.write("content/lessons/closing-the-loop.sw.md", repo.read("content/lessons/closing-the-loop.md"))
     repo.write("content/playbooks/rewards.sw.yml", repo.read("content/playbooks/rewards.yml"))
     repo.commit("Swahili")
@@ -403,7 +406,10 @@ def test_the_translations_a_change_made_outdated_are_listed(runner, repo):
 
 
 def test_a_change_that_makes_no_translation_outdated_lists_none(runner, repo):
-    repo.replace(REWARDS, "kind: rewards\n", "kind: rewards\n# reviewed\n")  # no translations in the sample
+    for language in ("sw", "el", "zh", "ur"):  # a playbook with no translation
+        repo.path(REWARDS.replace(".yml", f".{language}.yml")).unlink()
+    repo.commit("No translations of the rewards playbook")
+    repo.replace(REWARDS, "kind: rewards\n", "kind: rewards\n# reviewed\n")
     repo.commit("Comment")
     result = run_portal(runner, repo.root, "diff", "HEAD~1")
     assert "outdated" not in result.stdout

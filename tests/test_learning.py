@@ -31,12 +31,16 @@ def page_strings(page_html: str) -> dict[str, str]:
 
 
 def test_every_string_the_script_shows_is_a_translatable_message():
-    script = SCRIPT.read_text("utf-8")
+    # The portal's scripts and the learning-records script (in the site only when records are on).
+    script = "\n".join(path.read_text("utf-8") for path in (*SCRIPT.parent.glob("*.js"), RECORDS_SCRIPT))
     used = set(re.findall(r'"(js_[a-z_]+)"', script))
     defined = {key for key in english() if key.startswith("js_")}
     assert used, "the script names its strings by their full key"
     assert used - defined == set(), "strings the script uses but en.yml lacks"
     assert defined - used == set(), "js_ strings nobody uses"
+
+
+RECORDS_SCRIPT = SCRIPT.parent.parent / "records" / "records.js"
 
 
 def test_the_script_sends_nothing_anywhere():

@@ -245,6 +245,8 @@ def test_fields_left_out_of_a_translation_show_the_source_text(sample):
 def test_an_untranslated_page_carries_a_note_in_the_readers_language(sample):
     # The sample translates every lesson: take one translation away to see the fallback.
     (sample / "content/lessons/closing-the-loop.ur.md").unlink(missing_ok=True)
+    for language in ("zh", "ur"):  # and the rewards playbook's, for the playbook cases below
+        (sample / f"content/playbooks/rewards.{language}.yml").unlink(missing_ok=True)
     portal, _ = validate(sample)
     assert portal is not None
     urdu = yaml.safe_load((MESSAGES / "ur.yml").read_text("utf-8"))

@@ -179,6 +179,20 @@ def test_all_exports_every_path_of_a_language_and_says_which_lessons_fell_back(s
     assert '<html lang="el"' in page.decode()
 
 
+def test_a_package_leaves_the_sites_learning_records_to_the_lms(sample, tmp_path, runner):
+    config = sample / "content" / "portal.yml"
+    config.write_text(config.read_text("utf-8") + "learning_records:\n  endpoint: /xapi/\n"
+                      "  auth: proxy\n  identity: sso\n  identity_endpoint: /xapi/whoami\n", "utf-8")
+    result = run_portal(runner, sample, "export", PATH, "--format", "cmi5", "-o", str(tmp_path / "c.zip"))
+    assert result.exit_code == 0, result.output
+    zipped = (tmp_path / "c.zip").read_bytes()
+    assert "assets/records.js" not in names(zipped)
+    page = read(zipped, "lessons/disclosing-your-employer/index.html").decode()
+    assert "lms.js" in page
+    for left in ("records.js", "portal-records", "/xapi/whoami", "Content-Security-Policy"):
+        assert left not in page, left
+
+
 def test_an_interrupted_write_leaves_no_part_of_a_zip(tmp_path, monkeypatch):
     from generator import lms
 

@@ -89,6 +89,8 @@ def build_portal(
             config = load_config(str(project.config_path), strict=True)
             plugin = config.plugins[PLUGIN_NAME]
             assert isinstance(plugin, PortalPlugin)
+            if index == 0:  # built at the root (``only``): it holds the theme's files, no site above it does
+                plugin.config["theme_assets"] = None
             if not project.written:
                 plugin.generated = project.files
             with _mkdocs_date(build_date), _dirty_notice_silenced(dirty):

@@ -47,6 +47,14 @@ _REMOVED = (
 _URL_ATTRIBUTE = re.compile(r'(<(\w+)\b[^>]*?\s)(href|src)="([^"]*)"', re.IGNORECASE)
 _ANCHOR = re.compile(r'<a\b([^>]*)>(.*?)</a>', re.IGNORECASE | re.DOTALL)
 _LINK_TAG = re.compile(r'<link\b[^>]*\brel="(?:alternate|canonical|prev|next)"[^>]*>\s*', re.IGNORECASE)
+# The site's learning records (when portal.yml switches them on) send statements to the company's
+# LRS: in a package the LMS keeps the records, and its pages request nothing outside the zip. Their
+# connection policy goes too: it would keep a cmi5 lesson from reaching the LMS's own LRS.
+_RECORDS = re.compile(
+    r'<meta\b[^>]*\bhttp-equiv="Content-Security-Policy"[^>]*>\s*'
+    r'|<script\b[^>]*\bid="portal-records(?:-page)?"[^>]*>.*?</script>\s*'
+    r'|<script\b[^>]*\bsrc="(?:[^"]*/)?records\.js"[^>]*>\s*</script>\s*',
+    re.IGNORECASE | re.DOTALL)
 
 
 class ExportError(Exception):
@@ -221,7 +229,7 @@ def strip_site_chrome(page: str) -> str:
         stub = '<header class="md-header" data-md-component="header" hidden></header>' \
             if removed.startswith("<header") else ""
         page = page[:start] + stub + page[end:]
-    return _LINK_TAG.sub("", page)
+    return _RECORDS.sub("", _LINK_TAG.sub("", page))
 
 
 def _target(page_name: str, url: str) -> str | None:

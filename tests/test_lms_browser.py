@@ -190,6 +190,22 @@ def test_scorm12_reports_score_status_and_interactions(browser, base_url):
     assert listed[0]["id"] == "check-q1"
 
 
+def test_every_package_holds_every_file_its_pages_load(packages):
+    # A language below the default one shares the root site's copy of the theme on the site; its
+    # package (Urdu here) must carry its own: the LMS serves nothing but the zip.
+    import re
+
+    for folder in sorted(p for p in packages.iterdir() if p.is_dir()):
+        for page in folder.rglob("*.html"):
+            text = page.read_text("utf-8")
+            for tag, url in re.findall(r'<(\w+)\b[^>]*?\s(?:href|src)="([^"]*)"', text):
+                if tag == "a" and url.startswith(("#", "https://", "mailto:")):
+                    continue
+                assert not re.match(r"^[a-z]+:|^/", url), (page, url)
+                target = (page.parent / url.split("#")[0].split("?")[0]).resolve()
+                assert target.is_relative_to(folder) and target.exists(), (page.relative_to(packages), url)
+
+
 def test_a_packaged_lesson_reads_at_375_px_in_english_and_urdu(browser, base_url):
     lesson = "disclosing-your-employer"  # translated into Urdu, with a check
     for language in ("en", "ur"):

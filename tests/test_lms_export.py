@@ -136,14 +136,22 @@ def test_unknown_path_is_an_error_that_names_the_paths(tmp_path, runner, repo_ro
     assert not list(tmp_path.iterdir())
 
 
-def test_missing_translation_is_located_unless_falling_back(tmp_path, runner, repo_root):
-    result = run_portal(runner, repo_root, "export", PATH, "--format", "scorm12", "--language", "ur",
-                        "-o", str(tmp_path / "ur.zip"))
+def test_missing_translation_is_located_unless_falling_back(sample, tmp_path, runner):
+    # The sample is translated throughout: this copy of it loses one lesson's Urdu.
+    (sample / "content" / "lessons" / "keeping-confidences.ur.md").unlink()
+    out = tmp_path / "out"
+    out.mkdir()
+    result = run_portal(runner, sample, "export", PATH, "--format", "scorm12", "--language", "ur",
+                        "-o", str(out / "ur.zip"))
     assert result.exit_code == 1
     assert re.search(r"content/paths/foundations\.yml:\d+:\d+: lesson `keeping-confidences` has no ur translation "
                      r"\(no content/lessons/keeping-confidences\.ur\.md\)", result.output)
     assert "--fallback en" in result.output
-    assert not list(tmp_path.iterdir())
+    assert not list(out.iterdir())
+    fell_back = run_portal(runner, sample, "export", PATH, "--format", "scorm12", "--language", "ur",
+                           "--fallback", "en", "-o", str(out / "ur.zip"))
+    assert fell_back.exit_code == 0, fell_back.output
+    assert [p.name for p in out.iterdir()] == ["ur.zip"]
 
 
 def test_cmi5_needs_site_url(sample, tmp_path, runner):
@@ -156,15 +164,33 @@ def test_cmi5_needs_site_url(sample, tmp_path, runner):
     assert not (tmp_path / "c.zip").exists()
 
 
-def test_all_exports_every_path_of_a_language_and_says_which_lessons_fell_back(tmp_path, runner, repo_root):
-    result = run_portal(runner, repo_root, "export", "--all", "--language", "el", "--format", "scorm12",
-                        "--fallback", "en", "-o", str(tmp_path))
+def test_all_exports_every_path_of_a_language_and_says_which_lessons_fell_back(sample, tmp_path, runner):
+    # The sample is translated throughout: this copy of it loses one lesson's Greek.
+    (sample / "content" / "lessons" / "keeping-confidences.el.md").unlink()
+    out = tmp_path / "out"
+    out.mkdir()
+    result = run_portal(runner, sample, "export", "--all", "--language", "el", "--format", "scorm12",
+                        "--fallback", "en", "-o", str(out))
     assert result.exit_code == 0, result.output
-    paths = sorted(p.stem for p in (repo_root / "content" / "paths").glob("*.yml") if p.stem.count(".") == 0)
-    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{p}-el-scorm12.zip" for p in paths]
+    paths = sorted(p.stem for p in (sample / "content" / "paths").glob("*.yml") if p.stem.count(".") == 0)
+    assert sorted(p.name for p in out.iterdir()) == [f"{p}-el-scorm12.zip" for p in paths]
     assert re.search(r"note: \d+ lesson\(s\) not translated into el are in en: .*keeping-confidences", result.output)
-    page = read((tmp_path / "foundations-el-scorm12.zip").read_bytes(), "lessons/disclosing-your-employer/index.html")
+    page = read((out / "foundations-el-scorm12.zip").read_bytes(), "lessons/disclosing-your-employer/index.html")
     assert '<html lang="el"' in page.decode()
+
+
+def test_a_package_leaves_the_sites_learning_records_to_the_lms(sample, tmp_path, runner):
+    config = sample / "content" / "portal.yml"
+    config.write_text(config.read_text("utf-8") + "learning_records:\n  endpoint: /xapi/\n"
+                      "  auth: proxy\n  identity: sso\n  identity_endpoint: /xapi/whoami\n", "utf-8")
+    result = run_portal(runner, sample, "export", PATH, "--format", "cmi5", "-o", str(tmp_path / "c.zip"))
+    assert result.exit_code == 0, result.output
+    zipped = (tmp_path / "c.zip").read_bytes()
+    assert "assets/records.js" not in names(zipped)
+    page = read(zipped, "lessons/disclosing-your-employer/index.html").decode()
+    assert "lms.js" in page
+    for left in ("records.js", "portal-records", "/xapi/whoami", "Content-Security-Policy"):
+        assert left not in page, left
 
 
 def test_an_interrupted_write_leaves_no_part_of_a_zip(tmp_path, monkeypatch):

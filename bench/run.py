@@ -86,14 +86,29 @@ FLOOR_CONFIG = """
 import sys, yaml
 from pathlib import Path
 project = Path(sys.argv[1])
-config = yaml.safe_load((project / "mkdocs.yml").read_text("utf-8").split("\\n", 1)[1])
+# Safe YAML, plus the one call the generated file names (the heading slugs, as
+# !!python/object/apply:), kept as written so the floor builds the same heading ids.
+APPLY = "tag:yaml.org,2002:python/object/apply:"
+class Call(dict):
+    function = ""
+def construct(loader, function, node):
+    call = Call(loader.construct_mapping(node, deep=True))
+    call.function = function
+    return call
+class Loader(yaml.SafeLoader):
+    pass
+class Dumper(yaml.SafeDumper):
+    pass
+Loader.add_multi_constructor(APPLY, construct)
+Dumper.add_representer(Call, lambda dumper, call: dumper.represent_mapping(APPLY + call.function, dict(call)))
+config = yaml.load((project / "mkdocs.yml").read_text("utf-8").split("\\n", 1)[1], Loader=Loader)
 config["nav"] = ["index.md"]
 config["plugins"] = [p for p in config["plugins"] if (p if isinstance(p, str) else next(iter(p))) == "search"]
 config.pop("not_in_nav", None)
 config["strict"] = False
 config["validation"] = {"nav": {"omitted_files": "info"}}
 config["site_dir"] = sys.argv[2]
-(project / "floor.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "utf-8")
+(project / "floor.yml").write_text(yaml.dump(config, Dumper=Dumper, allow_unicode=True, sort_keys=False), "utf-8")
 """
 
 

@@ -725,6 +725,10 @@ def _judge_field_link(site: _Site, problems: Problems, found: dict[tuple[str, in
         key = (source, line, col, "")
         if key not in found:  # once, not once per language
             found[key] = _Misses()
+            if link.image:  # as in a lesson: a picture is no page, and none can come from content/
+                problems.add(source, line, col, f"picture `{link.target}` is not part of the portal",
+                             hint="pictures cannot come from content/; describe it in words or ask a developer")
+                return
             page = here[: -len(".md")] + "/" if here != "index.md" else "the home page"
             problems.add(source, line, col, f"link `{link.target}` points to a page that does not exist",
                          hint=f"links in this field are relative to the page it is shown on ({page}), "

@@ -28,8 +28,10 @@ def test_problems_in_a_translated_block_field_are_located_at_their_own_lines(sam
     assert result.exit_code == 1
     lines = translation.read_text("utf-8").split("\n")
     located = _located(result.output)
-    assert len(located) == 2, result.output
-    for message, needle in zip(located, ("onerror", "javascript:"), strict=True):
+    # The picture is reported too (no picture can come from content/), at its own place.
+    assert len(located) == 3, result.output
+    assert "picture `x` is not part of the portal" in located[0], result.output
+    for message, needle in zip(located, ("x onerror", "onerror", "javascript:"), strict=True):
         path, line, col = message.split(":")[:3]
         assert path == "content/playbooks/negativity.sw.yml"
         assert lines[int(line) - 1][int(col) - 1 :].startswith(needle), message
@@ -103,12 +105,14 @@ def test_template_mistakes_are_located_by_validate_and_build_without_a_traceback
     (root / "content/playbooks/faq.yml").unlink()
     main = root / "overrides/main.html"
     original = main.read_text("utf-8")
+    # The inserted call is on the line after `{% block content %}`, wherever main.html has it.
+    line = original[: original.index("{% block content %}\n")].count("\n") + 2
     main.write_text(original.replace("{% block content %}\n", "{% block content %}\n  {{ banner() }}\n"))
     for command in (("validate",), ("build", "--site-dir", str(site))):
         result = _portal(root, *command)
         output = result.stdout + result.stderr
         assert result.returncode == 1
-        assert "overrides/main.html:8:3: template error: 'banner' is undefined" in output
+        assert f"overrides/main.html:{line}:3: template error: 'banner' is undefined" in output
         assert "Traceback" not in output
     # A page's missing attribute shows only when MkDocs renders the page: the build says where.
     main.write_text(original.replace("{% block content %}\n", "{% block content %}\n  {{ page.banner.text }}\n"))
@@ -116,6 +120,6 @@ def test_template_mistakes_are_located_by_validate_and_build_without_a_traceback
     result = _portal(root, "build", "--site-dir", str(site))
     output = result.stdout + result.stderr
     assert result.returncode == 1
-    assert "overrides/main.html:8:3: template error:" in output, output
+    assert f"overrides/main.html:{line}:3: template error:" in output, output
     assert "Traceback" not in output
     assert fingerprint(site) == before

@@ -129,7 +129,8 @@ def test_built_pages_show_the_date_and_the_changes_page_is_in_the_navigation(rep
     site = tmp_path / "site"
     build(repo.root, site)
     lesson = (site / "lessons/answering-fast/index.html").read_text("utf-8")
-    assert 'Last changed <time datetime="2024-03-03">2024-03-03</time>' in lesson
+    # The date is isolated (<bdi>) so that it reads left to right inside a right-to-left sentence.
+    assert 'Last changed <bdi><time datetime="2024-03-03">2024-03-03</time></bdi>' in lesson
     changes = (site / "changes/index.html").read_text("utf-8")
     assert 'href="../lessons/answering-fast/"' in changes
     assert "first response 15 min -&gt; 30 min" in changes

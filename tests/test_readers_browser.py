@@ -41,7 +41,9 @@ SEARCHES: dict[str, list[tuple[str, str]]] = {
         ("Haraka", "Kujibu haraka"),
     ],
     "zh": [
-        ("道歉", "公开承担投诉"),                            # a two-character word inside a sentence
+        # A two-character word inside a sentence ("而不是争辩或找借口", "**找借口**：..."). Not "道歉": in
+        # this lesson only the check's explanation said it, and that is now sealed until the check is passed.
+        ("借口", "公开承担投诉"),
     ],
 }
 

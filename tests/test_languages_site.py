@@ -27,6 +27,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 UNTRANSLATED = "closing-the-loop"
 """The lesson the built site shows in English to Chinese and Urdu readers."""
 UNTRANSLATED_LANGUAGES = ("zh", "ur")
+UNTRANSLATED_CHECK = "handling-trolls"
+"""A lesson with a knowledge check (and hints) that the built site shows in English to Urdu readers."""
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +38,7 @@ def site(tmp_path_factory) -> Path:
     root = copy_sample(tmp_path_factory.mktemp("languages") / "repo")
     for language in UNTRANSLATED_LANGUAGES:
         (root / f"content/lessons/{UNTRANSLATED}.{language}.md").unlink(missing_ok=True)
+    (root / f"content/lessons/{UNTRANSLATED_CHECK}.ur.md").unlink(missing_ok=True)
     site = root / "site"
     build(root, site)
     return site
@@ -311,21 +314,34 @@ def test_a_fallback_page_shows_its_note_in_the_readers_language(page):
 
 @pytest.mark.browser
 def test_urdu_check_feedback_and_certificate_keep_english_titles_and_answers_isolated(page):
-    page.goto("ur/lessons/handling-trolls/")
+    # A wrong attempt does not reveal the right option: it says "not right yet" in Urdu and shows
+    # the lesson's hint, here in English (the lesson is not translated), isolated in a <bdi>.
+    source = (REPO / f"content/lessons/{UNTRANSLATED_CHECK}.md").read_text("utf-8").split("---\n")[1]
+    questions = yaml.safe_load(source)["check"]["questions"]
+    assert all(question.get("hint") for question in questions), "the lesson needs a hint per question"
+    page.goto(f"ur/lessons/{UNTRANSLATED_CHECK}/")
     check = page.locator("[data-portal-check]")
-    for fieldset in check.locator("fieldset").all():
-        wrong = next(i for i in range(4) if str(i) != fieldset.get_attribute("data-correct"))
+    fieldsets = check.locator("fieldset").all()
+    assert len(fieldsets) == len(questions)
+    for fieldset, question in zip(fieldsets, questions, strict=True):
+        wrong = next(i for i, option in enumerate(question["options"]) if option != question["answer"])
         fieldset.locator(f'input[value="{wrong}"]').check()
     check.locator("button[type=submit]").click()
     feedback = check.locator(".portal-question__feedback").first
     feedback.wait_for()
     assert feedback.evaluate("el => getComputedStyle(el).direction") == "rtl"
     assert feedback.evaluate("el => el.closest('[lang]').lang") == "ur"
-    answer = feedback.locator("bdi")
-    assert answer.get_attribute("lang") == "en"
-    assert answer.inner_text() in check.locator("fieldset").first.inner_text()
+    hint = feedback.locator("bdi")
+    assert hint.get_attribute("lang") == "en"
+    assert hint.inner_text() == questions[0]["hint"]
+    urdu = yaml.safe_load((REPO / "generator/messages/ur.yml").read_text("utf-8"))
+    assert urdu["js_check_not_yet"] in feedback.inner_text()
+    for option in questions[0]["options"]:  # the right option is not given away
+        assert option not in feedback.inner_text()
+    assert check.locator(".portal-option--answer").count() == 0
     result = check.locator(".portal-check__result")
     assert result.evaluate("el => getComputedStyle(el).direction") == "rtl"
+    assert result.evaluate("el => el.closest('[lang]').lang") == "ur"
 
     page.goto("ur/paths/foundations/")
     page.wait_for_function("window.portalCatalogue && window.portalCatalogue.paths")

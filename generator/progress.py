@@ -223,7 +223,8 @@ def person_report(portal: Portal, records: Records, person: Person, today: dt.da
                               _day(completion[0]) if completion else "", learner.scores.get(entry.lesson)))
     assigned = {row.lesson for row in rows}
     acks = []
-    for kind, items in (("playbooks", portal.playbooks), ("lessons", portal.lessons)):
+    groups: tuple[tuple[str, dict[str, Any]], ...] = (("playbooks", portal.playbooks), ("lessons", portal.lessons))
+    for kind, items in groups:
         for item_id, item in sorted(items.items()):
             wanted = getattr(item.data, "acknowledge", None)
             if wanted is None or (kind == "lessons" and item_id not in assigned):
@@ -281,7 +282,7 @@ class LedgerLine:
 
 def ledger(portal: Portal, records: Records, person: Person) -> list[LedgerLine]:
     """Points earned from recorded shares and path completions, by the rewards playbook's rules and caps."""
-    rewards = next((p for p in portal.playbooks.values() if p.data.kind == "rewards"), None)
+    rewards: Any = next((p for p in portal.playbooks.values() if getattr(p.data, "kind", "") == "rewards"), None)
     if rewards is None:
         return []
     learner = records.learners.get(person.email) or Learner()

@@ -85,7 +85,7 @@ def check_learning_records(portal: Any, problems: Any, environ: dict[str, str] |
     records = config.learning_records
     if records is None:
         return
-    environ = os.environ if environ is None else environ
+    env: Any = os.environ if environ is None else environ
     doc, where = portal.config_doc, "content/portal.yml"
 
     def error(loc: tuple[str, ...], message: str, hint: str | None = None) -> None:
@@ -108,7 +108,7 @@ def check_learning_records(portal: Any, problems: Any, environ: dict[str, str] |
         if not records.credential_env:
             error(("auth",), "auth: basic needs `credential_env`, the environment variable that holds the LRS "
                   "credential (key:secret) when the site is built")
-        elif ":" not in environ.get(records.credential_env, ""):
+        elif ":" not in env.get(records.credential_env, ""):
             error(("credential_env",), f"the environment variable {records.credential_env} is not set to an LRS "
                   "credential written key:secret",
                   hint="give the site a write-only credential: it is readable in every page")

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import types
+import typing
 import unicodedata
 from typing import Annotated, Any, Literal
 
@@ -649,3 +651,20 @@ class Post(Model):
     tip: Text | None = Field(
         default=None, description="A suggestion shown with the post: what a reader could add in their own words."
     )
+
+
+def unwrap_annotation(annotation: Any) -> tuple[Any, list[Any]]:
+    """Unwrap ``Annotated`` and ``X | None``; returns the inner type and the metadata met on the way."""
+    metadata: list[Any] = []
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation, *more = typing.get_args(annotation)
+            metadata.extend(more)
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(args) != 1:
+                return annotation, metadata
+            annotation = args[0]
+        else:
+            return annotation, metadata

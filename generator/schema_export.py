@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import re
-import types
 import typing
 from collections.abc import Callable
 from pathlib import Path
@@ -168,26 +167,9 @@ TRANSLATION_MODELS: dict[str, tuple[type[BaseModel], str]] = {
 """Every kind of translation file, by the name its schema carries (``<name>.translation.schema.json``)."""
 
 
-def _unwrap(annotation: Any) -> tuple[Any, list[Any]]:
-    """The type inside ``Annotated[...]`` and ``X | None``, and the metadata met on the way."""
-    metadata: list[Any] = []
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation, *more = typing.get_args(annotation)
-            metadata.extend(more)
-        elif origin in (typing.Union, types.UnionType):
-            args = [a for a in typing.get_args(annotation) if a is not type(None)]
-            if len(args) != 1:
-                return annotation, metadata
-            annotation = args[0]
-        else:
-            return annotation, metadata
-
-
 def _translatable_node(annotation: Any, metadata: list[Any]) -> dict[str, Any] | None:
     """The schema of a value as a translation may hold it; None when it holds nothing to translate."""
-    annotation, more = _unwrap(annotation)
+    annotation, more = schema.unwrap_annotation(annotation)
     if any(isinstance(m, schema.Translatable) for m in [*metadata, *more]):
         return {"type": ["string", "null"]}  # left empty, the source's text shows
     if typing.get_origin(annotation) is list:

@@ -22,7 +22,6 @@ import dataclasses
 import functools
 import hashlib
 import re
-import types
 import typing
 from pathlib import Path
 from typing import Any
@@ -321,7 +320,7 @@ def _is_text(model: type[BaseModel], loc: tuple[Any, ...]) -> bool:
     current: Any = model
     metadata: list[Any] = []
     for part in loc:
-        current, more = _strip(current)
+        current, more = schema.unwrap_annotation(current)
         if isinstance(part, int):
             if typing.get_origin(current) is not list:
                 return True
@@ -333,25 +332,8 @@ def _is_text(model: type[BaseModel], loc: tuple[Any, ...]) -> bool:
             if field is None:
                 return True
             current, metadata = field.annotation, list(field.metadata)
-    _, more = _strip(current)
+    _, more = schema.unwrap_annotation(current)
     return any(isinstance(m, schema.Translatable) for m in [*metadata, *more])
-
-
-def _strip(annotation: Any) -> tuple[Any, list[Any]]:
-    """Unwrap ``Annotated`` and ``X | None``; returns the inner type and the metadata met on the way."""
-    metadata: list[Any] = []
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation, *more = typing.get_args(annotation)
-            metadata.extend(more)
-        elif origin in (typing.Union, types.UnionType):
-            args = [a for a in typing.get_args(annotation) if a is not type(None)]
-            if len(args) != 1:
-                return annotation, metadata
-            annotation = args[0]
-        else:
-            return annotation, metadata
 
 
 def _check_answers(source: schema.LessonMeta, translated: schema.LessonMeta, doc: Document, rel: str,

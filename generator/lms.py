@@ -413,6 +413,31 @@ def _describe(portal: Portal, path: Any, fingerprint: str) -> str:
     return f"{path.data.summary.strip()} ({portal.config.organisation}, content version {fingerprint})"
 
 
+def _scorm_resources(base: str, acts: list[Activity], names: Iterable[str], attribute: str) -> list[str]:
+    """The manifest's resources: one SCO per lesson and one asset resource with every other file.
+
+    ``attribute`` is how the SCORM version spells the type attribute (2004 ``scormType``,
+    1.2 ``scormtype``).
+    """
+    x = xml_escape
+    shared = _identifier(f"{base}.shared")
+    lines = []
+    for act in acts:
+        ident = _identifier(f"lesson.{act.lesson.id}")
+        lines += [
+            f'    <resource identifier="{ident}.res" type="webcontent" adlcp:{attribute}="sco" href="{x(act.href)}">',
+            f'      <file href="{x(act.href)}"/>',
+            f'      <dependency identifierref="{shared}"/>',
+            "    </resource>",
+        ]
+    lines.append(f'    <resource identifier="{shared}" type="webcontent" adlcp:{attribute}="asset">')
+    lesson_pages = {a.href for a in acts}
+    lines += [f'      <file href="{x(name)}"/>' for name in names
+              if name not in lesson_pages and not name.startswith("metadata/")]
+    lines += ["    </resource>", "  </resources>", "</manifest>", ""]
+    return lines
+
+
 def scorm2004_manifest(portal: Portal, path: Any, language: str, acts: list[Activity], fingerprint: str,
                        site_url: str, names: Iterable[str]) -> tuple[str, str]:
     """SCORM 2004 4th edition: one SCO per lesson; each lesson waits until the one before is satisfied
@@ -485,19 +510,7 @@ def scorm2004_manifest(portal: Portal, path: Any, language: str, acts: list[Acti
         "  </organizations>",
         "  <resources>",
     ]
-    shared = _identifier(f"{base}.shared")
-    for act in acts:
-        ident = _identifier(f"lesson.{act.lesson.id}")
-        lines += [
-            f'    <resource identifier="{ident}.res" type="webcontent" adlcp:scormType="sco" href="{x(act.href)}">',
-            f'      <file href="{x(act.href)}"/>',
-            f'      <dependency identifierref="{shared}"/>',
-            "    </resource>",
-        ]
-    lines.append(f'    <resource identifier="{shared}" type="webcontent" adlcp:scormType="asset">')
-    lines += [f'      <file href="{x(name)}"/>' for name in names
-              if name not in {a.href for a in acts} and not name.startswith("metadata/")]
-    lines += ["    </resource>", "  </resources>", "</manifest>", ""]
+    lines += _scorm_resources(base, acts, names, "scormType")
     return "imsmanifest.xml", "\n".join(lines)
 
 
@@ -536,19 +549,7 @@ def scorm12_manifest(portal: Portal, path: Any, language: str, acts: list[Activi
             lines.append(f"        <adlcp:masteryscore>{percent}</adlcp:masteryscore>")
         lines.append("      </item>")
     lines += ["    </organization>", "  </organizations>", "  <resources>"]
-    shared = _identifier(f"{base}.shared")
-    for act in acts:
-        ident = _identifier(f"lesson.{act.lesson.id}")
-        lines += [
-            f'    <resource identifier="{ident}.res" type="webcontent" adlcp:scormtype="sco" href="{x(act.href)}">',
-            f'      <file href="{x(act.href)}"/>',
-            f'      <dependency identifierref="{shared}"/>',
-            "    </resource>",
-        ]
-    lines.append(f'    <resource identifier="{shared}" type="webcontent" adlcp:scormtype="asset">')
-    lines += [f'      <file href="{x(name)}"/>' for name in names
-              if name not in {a.href for a in acts} and not name.startswith("metadata/")]
-    lines += ["    </resource>", "  </resources>", "</manifest>", ""]
+    lines += _scorm_resources(base, acts, names, "scormtype")
     return "imsmanifest.xml", "\n".join(lines)
 
 

@@ -46,9 +46,10 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve(site: Path) -> Iterator[str]:
-    """Serve ``site`` on 127.0.0.1; yields the base URL. Rebuilds swapped into ``site`` are served."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
+def serve(site: Path, handler_class: type[http.server.SimpleHTTPRequestHandler] = _QuietHandler) -> Iterator[str]:
+    """Serve ``site`` on 127.0.0.1 (with ``handler_class``, for a test that plays a server with answers
+    of its own); yields the base URL. Rebuilds swapped into ``site`` are served."""
+    handler = functools.partial(handler_class, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -9,10 +9,8 @@ to Ralph. The statements read back from Ralph are then checked against the cmi5 
 from __future__ import annotations
 
 import base64
-import functools
 import http.server
 import json
-import threading
 import time
 import urllib.parse
 import urllib.request
@@ -24,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import REPO, VIEWPORT, chromium, right_answers
+from browser_support import REPO, VIEWPORT, chromium, right_answers, serve
 from xapi_support import RALPH_PASSWORD, RALPH_USER, all_statements, ralph, ralph_available
 
 from generator import lms
@@ -196,19 +194,9 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self._json(404, {})
 
 
-@contextmanager
-def serve_lms(lms_side: PlayedLms) -> Iterator[str]:
-    handler = type("Handler", (_Handler,), {"lms": lms_side})
-    serving = functools.partial(handler, directory=str(lms_side.package))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), serving)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+def serve_lms(lms_side: PlayedLms) -> Any:
+    """The package and the played LMS's answers, on a free loopback port."""
+    return serve(lms_side.package, type("Handler", (_Handler,), {"lms": lms_side}))
 
 
 @contextmanager

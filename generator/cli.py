@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from generator.console import report, source_line
 from generator.errors import ContentError, Problem, summary
 
 
@@ -18,28 +19,6 @@ class ContentProblems(click.ClickException):
 
     def show(self, file: object = None) -> None:  # the problems are already on stderr
         click.echo(self.message, err=True)
-
-
-def _source_line(root: Path, problem: Problem) -> str | None:
-    if not problem.line:
-        return None
-    try:
-        raw = (root / problem.path).read_bytes()
-    except OSError:
-        return None
-    if b"\x00" in raw[:4096]:
-        return None  # UTF-16/32 or binary: its lines would show as noise
-    text = raw.decode("utf-8-sig", errors="replace")
-    lines = text.replace("\r\n", "\n").split("\n")
-    return lines[problem.line - 1] if 0 < problem.line <= len(lines) else None
-
-
-def report(root: Path, problems: list[Problem], files: int) -> None:
-    """Print every problem, located, then the one-line summary, on stderr."""
-    for problem in sorted(problems):
-        click.echo(problem.format(_source_line(root, problem)), err=True)
-    if problems:
-        click.echo(summary(problems, files), err=True)
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -290,7 +269,7 @@ def _find_role(portal, role_id: str):  # type: ignore[no-untyped-def]
 def plan(root: Path, role_id: str, start, fmt: str) -> None:  # type: ignore[no-untyped-def]
     """A role's schedule with real dates: every lesson, by when, and the refreshers of the first year."""
     from generator import export
-    from generator.render import Messages
+    from generator.lookup import Messages
     from generator.schedule import plan as make_plan
 
     portal = _checked_portal(root)
@@ -330,7 +309,7 @@ def report_command(ctx: click.Context, fmt: str, check: bool) -> None:
     elif fmt == "csv":
         click.echo(hr_report.as_csv(result), nl=False)
         for breach in result.breaches:
-            click.echo(breach.problem.format(_source_line(root, breach.problem)), err=True)
+            click.echo(breach.problem.format(source_line(root, breach.problem)), err=True)
     else:
         click.echo(hr_report.as_table(result), nl=False)
     if check and result.breaches:

@@ -24,9 +24,11 @@ from typing import Any
 from pydantic import BaseModel
 
 from generator import schema
+from generator.lookup import Messages
 from generator.model import Item
-from generator.render import Messages
 from generator.revisions import EMPTY_TREE, PORTAL, ContentReader, Snapshot, classify, commit_id, renames
+from generator.translations import FINGERPRINT_KEY, text_fingerprint
+from generator.yamlio import YamlProblem, decode, parse, split_front_matter
 
 # --- the vocabulary of a change ------------------------------------------------------------------
 
@@ -756,9 +758,6 @@ def outdated_translations(old: Snapshot, new: Snapshot) -> list[Outdated]:
     A translation that was already outdated, or that the change brought up to date, is not
     listed: only those that this change made outdated.
     """
-    from generator.translations import text_fingerprint
-    from generator.yamlio import YamlProblem, decode
-
     def fingerprint(snapshot: Snapshot, path: str) -> str | None:
         data = snapshot.raw(path)
         try:
@@ -781,9 +780,6 @@ def outdated_translations(old: Snapshot, new: Snapshot) -> list[Outdated]:
 
 
 def _recorded_fingerprint(data: bytes | None, path: str) -> str | None:
-    from generator.translations import FINGERPRINT_KEY
-    from generator.yamlio import YamlProblem, decode, parse, split_front_matter
-
     if data is None:
         return None
     try:

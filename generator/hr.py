@@ -9,15 +9,13 @@ reader enters, with the rules of :mod:`generator.schedule` and the formats of
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from generator import diagram, export, learning, schedule
-from generator.render import relative_file
+from generator.lookup import PageMaker
+from generator.model import Item, Portal
 from generator.report import build_report
-
-if TYPE_CHECKING:
-    from generator.model import Item, Portal
-    from generator.render import Renderer
+from generator.urls import relative_file
 
 OVERVIEW = "overview.md"
 CHART = "overview-minutes.svg"
@@ -29,7 +27,7 @@ def checklist_path(role: Item[Any]) -> str:
     return f"checklists/{role.slug}.md"
 
 
-def schedule_data(renderer: Renderer, roles: list[Item[Any]]) -> dict[str, Any]:
+def schedule_data(renderer: PageMaker, roles: list[Item[Any]]) -> dict[str, Any]:
     """What the browser needs to compute and write the schedules of ``roles``."""
     portal: Portal = renderer.portal
     t = renderer.t
@@ -88,7 +86,7 @@ def schedule_data(renderer: Renderer, roles: list[Item[Any]]) -> dict[str, Any]:
     }
 
 
-def rules_text(renderer: Renderer) -> list[str]:
+def rules_text(renderer: PageMaker) -> list[str]:
     """The day-counting rules in sentences, for the pages."""
     rules = renderer.portal.config.schedule
     t = renderer.t
@@ -105,7 +103,7 @@ def rules_text(renderer: Renderer) -> list[str]:
     return lines
 
 
-def pages(renderer: Renderer) -> dict[str, str]:
+def pages(renderer: PageMaker) -> dict[str, str]:
     """The HR overview, its chart, and a checklist page per role."""
     portal = renderer.portal
     t = renderer.t

@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from generator import render  # render imports this module too: names are read at call time
-
-if TYPE_CHECKING:
-    from generator.model import Item
-    from generator.render import Messages, Renderer
+from generator.lookup import Messages, PageMaker
+from generator.model import Item
+from generator.urls import page_url
 
 PROGRESS_PAGE = "progress.md"
 CERTIFICATES = "certificates"
@@ -44,7 +42,7 @@ and this file (the pages name paths by id), and so that the pages stay small at 
 of lessons. ``portal.js`` loads it on the pages that show progress."""
 
 
-def path_lessons(renderer: Renderer, path: Item[Any]) -> list[dict[str, Any]]:
+def path_lessons(renderer: PageMaker, path: Item[Any]) -> list[dict[str, Any]]:
     """The steps of ``path`` as the script reads them, with lesson URLs relative to the site root."""
     lessons = renderer.portal.lessons
     return [
@@ -55,23 +53,23 @@ def path_lessons(renderer: Renderer, path: Item[Any]) -> list[dict[str, Any]]:
             "fingerprint": lessons[step.lesson].fingerprint,
             "required": step.required,
             "due_day": step.due_day,
-            "url": render.page_url(renderer.docs_path("lessons", lessons[step.lesson])),
+            "url": page_url(renderer.docs_path("lessons", lessons[step.lesson])),
         }
         for step in path.data.steps
     ]
 
 
-def path_info(renderer: Renderer, path: Item[Any]) -> dict[str, Any]:
+def path_info(renderer: PageMaker, path: Item[Any]) -> dict[str, Any]:
     """One path for the script: its title, page, certificate page and lessons."""
     return {
         "title": path.data.title,
-        "url": render.page_url(renderer.docs_path("paths", path)),
-        "certificate": render.page_url(certificate_docs_path(path)),
+        "url": page_url(renderer.docs_path("paths", path)),
+        "certificate": page_url(certificate_docs_path(path)),
         "lessons": path_lessons(renderer, path),
     }
 
 
-def catalogue(renderer: Renderer) -> dict[str, Any]:
+def catalogue(renderer: PageMaker) -> dict[str, Any]:
     """Every role (in ladder order) and path, with URLs relative to the site root."""
     portal = renderer.portal
     return {
@@ -79,7 +77,7 @@ def catalogue(renderer: Renderer) -> dict[str, Any]:
             {
                 "id": role.id,
                 "title": role.data.title,
-                "url": render.page_url(renderer.docs_path("roles", role)),
+                "url": page_url(renderer.docs_path("roles", role)),
                 "paths": [p.id for p in portal.paths_of_role(role)],
             }
             for role in portal.roles_by_level()
@@ -98,7 +96,7 @@ def data_script(name: str, data: Any) -> str:
     return f"/* Written by portal build from content/. */\nwindow.{name} = {text};\n"
 
 
-def pages(renderer: Renderer) -> dict[str, str]:
+def pages(renderer: PageMaker) -> dict[str, str]:
     """The progress page, one certificate page per path, and the catalogue script."""
     t = renderer.t
     result = {

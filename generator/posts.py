@@ -40,19 +40,18 @@ import unicodedata
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote
 
 from markupsafe import Markup
 
 from generator import schema
 from generator.errors import Problems
-from generator.load import closest
+from generator.lookup import PageMaker
 from generator.model import Item, Portal
+from generator.references import reference, unreadable_source
+from generator.shape import closest
 from generator.yamlio import Document, YamlProblem, decode
-
-if TYPE_CHECKING:
-    from generator.render import Renderer
 
 SHARE_PAGE = "share.md"
 """The share page's place in the docs folder."""
@@ -305,7 +304,6 @@ def check_posts(portal: Portal, problems: Problems) -> None:
     for post in portal.posts.values():
         _check_post(portal, post, known, tag, appended, avoided, problems, check_disclosure=not unsure)
         if unsure and post.data.networks:
-            from generator.validate import unreadable_source  # local: validate imports this module
 
             for playbook_id in unsure:
                 problems.skip(unreadable_source(portal, "playbooks", playbook_id),
@@ -335,7 +333,6 @@ def _check_post(
     portal: Portal, post: Item[schema.Post], known: dict[str, Network], tag: str, appended: bool,
     avoided: list[AvoidedWord], problems: Problems, *, check_disclosure: bool = True,
 ) -> None:
-    from generator.validate import _reference  # local: validate imports this module
 
     data = post.data
     if not data.link.startswith("https://"):
@@ -352,9 +349,9 @@ def _check_post(
                      f"expires on {data.expires.isoformat()}, before it is published on {data.publish.isoformat()}",
                      hint="the expiry date is the last day the post may be shared")
     for i, role_id in enumerate(data.roles):
-        _reference(problems, post, ("roles", i), role_id, portal.roles, "role", portal)
+        reference(problems, post, ("roles", i), role_id, portal.roles, "role", portal)
     for i, path_id in enumerate(data.paths):
-        _reference(problems, post, ("paths", i), path_id, portal.paths, "path", portal)
+        reference(problems, post, ("paths", i), path_id, portal.paths, "path", portal)
     if data.language is not None:
         _check_language(portal, post, problems)
     for net_id, text in data.networks.items():
@@ -500,7 +497,7 @@ def _next_position(doc: Document, start: tuple[int, int]) -> tuple[int, int]:
 # --- the share page ---------------------------------------------------------------------------
 
 
-def share_page(renderer: Renderer) -> str:
+def share_page(renderer: PageMaker) -> str:
     """The share page for the renderer's language."""
     portal, t = renderer.portal, renderer.t
     day = today()

@@ -56,6 +56,20 @@ def read_theme_config(root: Path) -> dict[str, Any]:
     return data
 
 
+def markdown_extensions(root: Path) -> Any:
+    """The ``markdown_extensions`` of the repository's ``mkdocs.yml``, which the build's pages are read with."""
+    return read_theme_config(root).get("markdown_extensions")
+
+
+def theme_has_language(root: Path, code: str) -> bool:
+    """Whether the theme (Material, or the repository's ``overrides/``) has interface strings for ``code``."""
+    import material  # the theme is the engine's side: the core never imports it
+
+    name = Path("partials") / "languages" / f"{code}.html"
+    theme = Path(material.__file__).parent / "templates"
+    return (root / "overrides" / name).is_file() or (theme / name).is_file()
+
+
 def site_name(portal: Portal) -> str:
     """The header title; escaped because the theme prints it as HTML."""
     return html.escape(f"{portal.config.organisation} · {portal.config.program}", quote=False)

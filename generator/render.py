@@ -18,9 +18,7 @@ import hashlib
 import html
 import json
 import os
-import posixpath
 import re
-import urllib.parse
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
@@ -29,20 +27,19 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from generator import anchors, answerkey, diagram, learning, markup, posts
+from generator import anchors, answerkey, diagram, hr, learning, markup, posts
+from generator.diff import Wording
+from generator.history import history_of
 from generator.languages import direction
+from generator.lookup import TEMPLATES, USER_TEMPLATES, Messages
 from generator.memory import collector_paused
 from generator.model import Item, Lesson, Portal
 from generator.translations import fallback_meta, localize
-from generator.yamlio import load_settings
+from generator.urls import docs_path, folder_of, relative_file, relative_href, relative_md, resolve_source_link
 
-TEMPLATES = Path(__file__).parent / "templates"
-MESSAGES = Path(__file__).parent / "messages"
-USER_TEMPLATES = Path("overrides") / "portal"
 NAV_LIST_LIMIT = 20
 """Most items a navigation section lists one by one (the sample has 11 roles); a larger
 collection is reached through its index page, which filters."""
-"""Below the repository root: templates here are searched before the built-in ones."""
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 
@@ -72,81 +69,6 @@ def _finalize(value: Any) -> Any:
     if isinstance(value, Markup) or value is None:
         return "" if value is None else value
     return md_text(value)
-
-
-def custom_playbook_template(root: Path, kind: str) -> Path | None:
-    """The user's template for a playbook kind that is not built in, if there is one."""
-    candidate = root / USER_TEMPLATES / "playbooks" / f"{kind}.md.j2"
-    return candidate if candidate.is_file() else None
-
-
-@functools.lru_cache(maxsize=65536)
-def page_url(docs_path: str) -> str:
-    """The URL (relative to the site root) MkDocs gives a page, with directory URLs."""
-    if docs_path == "index.md":
-        return ""
-    if docs_path.endswith("/index.md"):
-        return docs_path[: -len("index.md")]
-    return docs_path[: -len(".md")] + "/"
-
-
-def _relpath(target: str, start: str) -> str:
-    """``posixpath.relpath`` for two paths below the docs folder, without its trips to the
-    file system's current folder (tens of thousands of links at thousands of lessons)."""
-    to = [part for part in target.split("/") if part and part != "."]
-    at = [part for part in start.split("/") if part and part != "."]
-    common = 0
-    for a, b in zip(to, at, strict=False):
-        if a != b:
-            break
-        common += 1
-    return "/".join([".."] * (len(at) - common) + to[common:]) or "."
-
-
-def _folder_of(docs_path: str) -> tuple[str, bool]:
-    """What relative links from a page depend on: its folder, and whether it is that folder's index."""
-    return posixpath.dirname(docs_path), posixpath.basename(docs_path) == "index.md"
-
-
-@functools.lru_cache(maxsize=65536)
-def relative_href(from_docs: str, to_docs: str, anchor: str = "") -> str:
-    """A relative URL from one page to another, for raw HTML (MkDocs does not rewrite those)."""
-    href = _relpath(page_url(to_docs), page_url(from_docs))
-    href = "./" if href == "." else href + "/"
-    return href + (f"#{anchor}" if anchor else "")
-
-
-@functools.lru_cache(maxsize=65536)
-def relative_file(from_docs: str, file: str) -> str:
-    """A relative URL from a page to a file that is not a page (an image, a download)."""
-    return _relpath(file, page_url(from_docs))
-
-
-@functools.lru_cache(maxsize=65536)
-def relative_md(from_docs: str, to_docs: str, anchor: str = "") -> str:
-    """A relative link between two Markdown sources, which MkDocs checks and rewrites."""
-    href = _relpath(to_docs, posixpath.dirname(from_docs))
-    return href + (f"#{anchor}" if anchor else "")
-
-
-class Messages:
-    """The portal's own interface strings for one language (English fills any gap)."""
-
-    def __init__(self, language: str, extra_dirs: list[Path] | None = None) -> None:
-        self.language = language
-        self.strings: dict[str, str] = {}
-        for folder in [MESSAGES, *(extra_dirs or [])]:
-            for lang in ("en", language):
-                path = folder / f"{lang}.yml"
-                if path.is_file():
-                    self.strings.update(load_settings(path.read_text("utf-8")) or {})
-
-    def __call__(self, key: str, **values: Any) -> str:
-        try:
-            text = self.strings[key]
-        except KeyError:
-            raise KeyError(f"no interface string {key!r}") from None
-        return text.format(**values) if values else text
 
 
 _TEMPLATE_SETTINGS: dict[str, Any] = {
@@ -267,9 +189,7 @@ class Renderer:
 
     # --- where things are --------------------------------------------------------------------
 
-    @staticmethod
-    def docs_path(kind: str, item: Item[Any]) -> str:
-        return f"{kind}/{item.slug}.md"
+    docs_path = staticmethod(docs_path)
 
     def source_resolver(self, lesson: Lesson) -> Callable[[str], str | None]:
         """Map a link written in a lesson source to the generated page it means (None: leave it)."""
@@ -418,7 +338,7 @@ class Renderer:
         every page of a folder, and a role page shows the tables of all its paths (at
         thousands of lessons, most of the role pages' cost).
         """
-        key = (path.id, *_folder_of(here))
+        key = (path.id, *folder_of(here))
         table = self._fragments.get(key)
         if table is None:
             table = self._fragments[key] = Markup(self.fragment("_path_steps.md.j2", here, path=path))
@@ -464,7 +384,7 @@ class Renderer:
 
     def _lesson_link(self, here: str, lesson_id: str) -> str:
         """``<a href>`` to a lesson with its title, from any page of ``here``'s folder."""
-        key = (lesson_id, *_folder_of(here))
+        key = (lesson_id, *folder_of(here))
         link = self._links.get(key)
         if link is None:
             lesson = self.portal.lessons[lesson_id]
@@ -546,8 +466,6 @@ class Renderer:
     @cached_property
     def history(self) -> Any:
         """When each source last changed and what recent commits changed (empty outside git)."""
-        from generator.history import history_of
-
         return history_of(self.portal)
 
     @cached_property
@@ -581,8 +499,6 @@ class Renderer:
         pages["playbooks/index.md"] = self.page(
             "playbooks.md.j2", "playbooks/index.md", self.meta(self.t("playbooks_title"), "playbooks")
         )
-        from generator import hr  # the HR overview and checklists build on the HR report
-
         pages.update(hr.pages(self))
         if self.history.entries:
             pages["changes.md"] = self.changes_page()
@@ -635,8 +551,6 @@ class Renderer:
 
     def changes_page(self) -> str:
         """The What changed page: recent commits to content/ and what each meant for employees."""
-        from generator.diff import Wording
-
         here = "changes.md"
         collections: dict[str, dict[str, Any]] = {
             "roles": self.portal.roles, "paths": self.portal.paths, "lessons": self.portal.lessons,
@@ -737,35 +651,6 @@ def _nav_label(text: str) -> str:
 
 def _tojson(value: Any) -> Markup:
     return Markup(html.escape(json.dumps(value, ensure_ascii=False, sort_keys=True), quote=True))
-
-
-def resolve_source_link(portal: Portal, target: str) -> tuple[str, Any, str] | None:
-    """What a link in a lesson source points to: (kind, item, anchor), or None if not content.
-
-    Targets are relative to ``content/lessons/``: ``other.md``, ``../playbooks/tone.yml#x``.
-    ``("self", None, anchor)`` is an in-page anchor. External URLs give None.
-    """
-    if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", target) or target.startswith("//"):
-        return None
-    path, _, anchor = target.partition("#")
-    if not path:
-        return ("self", None, anchor)
-    path = urllib.parse.unquote(path)  # `my%20lesson.md`, as MkDocs reads links
-    if path.startswith("/"):
-        return None
-    joined = posixpath.normpath(posixpath.join("lessons", path))
-    kind, _, name = joined.partition("/")
-    if "/" in name:
-        return None
-    stem, dot, suffix = name.rpartition(".")
-    by_kind: dict[str, dict[str, Any]] = {
-        "lessons": portal.lessons, "roles": portal.roles, "paths": portal.paths, "playbooks": portal.playbooks,
-    }
-    items = by_kind.get(kind, {})
-    expected = ".md" if kind == "lessons" else ".yml"
-    if not dot or "." + suffix != expected or stem not in items:
-        return None
-    return (kind, items[stem], anchor)
 
 
 def render(portal: Portal, language: str | None = None) -> dict[str, str]:

@@ -17,8 +17,8 @@ import re
 from pathlib import Path
 
 from generator.errors import Problems
-from generator.load import closest
 from generator.model import Portal
+from generator.shape import closest
 
 REQUIRED = ("email", "name", "role", "start_date")
 OPTIONAL = ("language", "manager", "account")

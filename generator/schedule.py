@@ -32,7 +32,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from generator import schema
 from generator.errors import Problems, Severity
-from generator.load import closest
+from generator.references import unreadable_source
+from generator.shape import closest
 
 if TYPE_CHECKING:
     from generator.model import Item, Portal
@@ -185,7 +186,7 @@ def entry_date(entry: Entry, start: dt.date, rules: DayRules) -> dt.date:
 
 
 def check_schedule(portal: Portal, problems: Problems) -> None:
-    """Every assignment and scheduling check (registered in :func:`generator.validate.check_portal`)."""
+    """Every assignment and scheduling check (registered in :func:`generator.checks.check_portal`)."""
     check_rules(portal, problems)
     check_inclusions(portal, problems)
     check_refreshers(portal, problems)
@@ -203,7 +204,6 @@ def policy_problems(portal: Portal) -> Problems:
 
 def _unknown(portal: Portal, problems: Problems, item: Item[Any], loc: tuple[Any, ...], value: str) -> None:
     if value in portal.unreadable.get("roles", ()):
-        from generator.validate import unreadable_source  # local: validate imports this module
 
         problems.skip(unreadable_source(portal, "roles", value), "references to this role")
         return

@@ -27,7 +27,7 @@ from generator.validate import validate
 def serve(root: Path, host: str, port: int) -> None:
     from mkdocs.livereload import LiveReloadServer
 
-    from generator.cli import report
+    from generator.console import report
     from generator.project import GENERATED_DIR
 
     # Removed when serving stops; if the process is killed, by the next run.

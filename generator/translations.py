@@ -23,6 +23,7 @@ import functools
 import hashlib
 import re
 import typing
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +32,11 @@ from pydantic import BaseModel
 from generator import markup, schema
 from generator.errors import Problems
 from generator.languages import ISO_639_1, codes, direction, name_of
+from generator.links import check_lesson_body, place_in_field
+from generator.lookup import MESSAGES, USER_TEMPLATES
 from generator.model import Item, Lesson, Portal
+from generator.shape import ContentCache, check_shape, closest, field_name, read_text, relative
 from generator.yamlio import Document, YamlProblem, decode, load_settings, parse, problems_from, split_front_matter
-
-if typing.TYPE_CHECKING:
-    from generator.load import ContentCache
 
 FINGERPRINT_KEY = "source_fingerprint"
 _FINGERPRINT = re.compile(r"[0-9a-f]{12}\Z")
@@ -107,8 +108,6 @@ def load_translations(
     language (``kind`` is ``portal`` for ``content/portal.<lang>.yml``). With ``cache``, a
     file is checked again only when its bytes or its source changed.
     """
-    from generator.load import relative
-
     root = portal.root
     declared = codes(portal)
     for kind, path in files:
@@ -167,8 +166,6 @@ def _load_one(
     portal: Portal, kind: str, item_id: str, item: Any, path: Path, rel: str,
     source_path: Path, source_rel: str, language: str, problems: Problems, raw: bytes | None = None,
 ) -> Translation | None:
-    from generator.load import check_shape, read_text
-
     text = read_text(path, portal.root, problems, raw)
     if text is None:
         return None
@@ -252,9 +249,7 @@ class _Overlay:
         self.problems.add(self.rel, line, col, message, hint=hint)
 
     def check(self, source: Any, translated: Any, loc: tuple[Any, ...]) -> None:
-        from generator.load import _field_name, closest
-
-        field = _field_name(loc)
+        field = field_name(loc)
         if isinstance(translated, dict):
             if not isinstance(source, dict):
                 self.error(loc, f"`{field}` is a mapping here but {_shape(source)} in the source ({self.source_rel})")
@@ -262,7 +257,7 @@ class _Overlay:
             for key, value in translated.items():
                 if key not in source:
                     guess = closest(key, source)
-                    where = f"`{_field_name((*loc, key))}`"
+                    where = f"`{field_name((*loc, key))}`"
                     self.error((*loc, key), f"{where} is not in the source ({self.source_rel})"
                                + (f"; did you mean `{guess}`?" if guess else ""),
                                hint="a translation holds the source's fields only, with their text translated",
@@ -365,11 +360,15 @@ def _check_answers(source: schema.LessonMeta, translated: schema.LessonMeta, doc
 # --- cross-file checks -----------------------------------------------------------------------
 
 
-def check_translations(portal: Portal, problems: Problems) -> None:
-    """The declared languages, and the Markdown and links of every translation."""
-    _check_languages(portal, problems)
-    from generator.validate import _check_lesson_body, _place_in_field
+def check_translations(
+    portal: Portal, problems: Problems, theme_has_language: Callable[[Path, str], bool] | None = None
+) -> None:
+    """The declared languages, and the Markdown and links of every translation.
 
+    ``theme_has_language(root, code)`` tells whether the site's theme speaks a declared
+    language; the engine's side knows (see :func:`generator.project.theme_has_language`).
+    """
+    _check_languages(portal, problems, theme_has_language)
     for translations in portal.translations.values():
         for translation in translations.values():
             if translation.kind == "lessons":
@@ -377,7 +376,7 @@ def check_translations(portal: Portal, problems: Problems) -> None:
                 lesson = dataclasses.replace(original, data=translation.data, source=translation.source,
                                              doc=translation.doc, body=translation.body,
                                              body_line=translation.body_line)
-                _check_lesson_body(portal, lesson, problems)
+                check_lesson_body(portal, lesson, problems)
             for field in ("introduction", "social_media"):
                 text = getattr(translation.data, field, None)
                 if not text or (field,) not in translation.doc.values:
@@ -385,14 +384,16 @@ def check_translations(portal: Portal, problems: Problems) -> None:
                 found = markup.hazards(text)
                 if not found:
                     continue
-                place = _place_in_field(portal.root / translation.source, translation.doc.value_at((field,)), text)
+                place = place_in_field(portal.root / translation.source, translation.doc.value_at((field,)), text)
                 for hazard in found:
                     problems.add(translation.source, *place(hazard.line, hazard.col),
                                  f"{hazard.message} (in `{field}`)",
                                  hint="this field is Markdown; ask a developer for an approved component")
 
 
-def _check_languages(portal: Portal, problems: Problems) -> None:
+def _check_languages(
+    portal: Portal, problems: Problems, theme_has_language: Callable[[Path, str], bool] | None
+) -> None:
     config, doc = portal.config, portal.config_doc
     source = "content/portal.yml"
     if not config.languages:
@@ -410,7 +411,7 @@ def _check_languages(portal: Portal, problems: Problems) -> None:
             continue
         seen.add(code)
         line, col = doc.value_at(("languages", index, "code"))
-        if not _has_theme_strings(portal.root, code):
+        if theme_has_language is not None and not theme_has_language(portal.root, code):
             problems.add(source, line, col, f"the theme has no interface strings for `{code}`",
                          hint=f"add overrides/partials/languages/{code}.html "
                          "(copy Material's en.html and translate it)")
@@ -423,17 +424,7 @@ def _check_languages(portal: Portal, problems: Problems) -> None:
                          hint=f"add them to generator/messages/{code}.yml or overrides/portal/messages/{code}.yml")
 
 
-def _has_theme_strings(root: Path, code: str) -> bool:
-    import material
-
-    name = Path("partials") / "languages" / f"{code}.html"
-    theme = Path(material.__file__).parent / "templates"
-    return (root / "overrides" / name).is_file() or (theme / name).is_file()
-
-
 def _missing_messages(root: Path, code: str) -> list[str]:
-    from generator.render import MESSAGES, USER_TEMPLATES
-
     def keys(path: Path) -> set[str]:
         if not path.is_file():
             return set()

@@ -48,7 +48,7 @@ def test_a_problem_in_a_source_field_is_reported_once_not_in_its_translations(sa
 
 
 def test_did_you_mean_never_offers_the_name_typed_nor_one_that_looks_the_same():
-    from generator.load import closest, same_looking
+    from generator.shape import closest, same_looking
 
     assert closest("keeping-confidence", ["keeping-confidence", "keeping-calm"]) == "keeping-calm"
     nfd, nfc = "inge\u0301nieur", "ing\u00e9nieur"

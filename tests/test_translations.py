@@ -11,7 +11,8 @@ import yaml
 from conftest import REPO, run_portal
 
 from generator.load import load_portal
-from generator.render import MESSAGES, render
+from generator.lookup import MESSAGES
+from generator.render import render
 from generator.translations import file_fingerprint, localize
 from generator.validate import validate
 

@@ -17,13 +17,14 @@ from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
-from generator import anchors, answerkey, markup
+from generator import anchors, markup
 from generator.errors import Problems
+from generator.kinds.base import ContentKind
+from generator.kinds.registry import CONTENT_KINDS, PAGE_KINDS
 from generator.languages import codes, name_of
-from generator.links import check_lesson_body, link_problem, place_in_field
+from generator.links import link_problem, place_in_field
 from generator.model import Item, Lesson, Portal
-from generator.posts import check_posts
-from generator.references import invisible, reference, unreadable_source, visible
+from generator.references import check_references, invisible, visible
 from generator.revisions import GitError, git
 from generator.schedule import check_schedule
 from generator.shape import closest
@@ -58,13 +59,14 @@ class Rendering:
 def check_portal(portal: Portal, problems: Problems, rendering: Rendering | None = None) -> None:
     """Every cross-file check, in a stable order; without ``rendering``, links to sections are not checked."""
     _check_ids(portal, problems)
-    _check_roles(portal, problems)
-    _check_paths(portal, problems)
-    _check_lessons(portal, problems)
-    _check_playbooks(portal, problems)
+    for kind in CONTENT_KINDS.values():
+        if not kind.needs_settings:
+            _check_kind(portal, kind, problems)
     _check_markdown_fields(portal, problems)
-    if portal.config is not None:  # both read settings from portal.yml, which may be the broken file
-        check_posts(portal, problems)
+    if portal.config is not None:  # these read settings from portal.yml, which may be the broken file
+        for kind in CONTENT_KINDS.values():
+            if kind.needs_settings:
+                _check_kind(portal, kind, problems)
         check_schedule(portal, problems)
         check_translations(portal, problems, rendering.theme_has_language if rendering else None)
         _check_changes_since(portal, problems)
@@ -72,6 +74,14 @@ def check_portal(portal: Portal, problems: Problems, rendering: Rendering | None
         if rendering is not None:
             check_link_targets(portal, problems, rendering)
     problems.report_skipped()
+
+
+def _check_kind(portal: Portal, kind: ContentKind, problems: Problems) -> None:
+    """The ids each item names (by the fields' ``RefersTo`` marks), then the kind's own checks."""
+    for item in portal.items(kind.folder).values():
+        check_references(portal, item, problems)
+    if kind.checks is not None:
+        kind.checks(portal, problems)
 
 
 def _check_changes_since(portal: Portal, problems: Problems) -> None:
@@ -93,12 +103,7 @@ def _check_changes_since(portal: Portal, problems: Problems) -> None:
 
 
 def _all_items(portal: Portal) -> list[tuple[str, Item[Any]]]:
-    return [
-        *(("roles", i) for i in portal.roles.values()),
-        *(("paths", i) for i in portal.paths.values()),
-        *(("lessons", i) for i in portal.lessons.values()),
-        *(("playbooks", i) for i in portal.playbooks.values()),
-    ]
+    return [(folder, item) for folder in PAGE_KINDS for item in portal.items(folder).values()]
 
 
 def _check_ids(portal: Portal, problems: Problems) -> None:
@@ -133,181 +138,15 @@ def _check_ids(portal: Portal, problems: Problems) -> None:
             seen[key] = item
 
 
-def _check_roles(portal: Portal, problems: Problems) -> None:
-    for role in portal.roles.values():
-        for i, path_id in enumerate(role.data.paths):
-            reference(problems, role, ("paths", i), path_id, portal.paths, "path", portal)
-        if len(set(role.data.paths)) != len(role.data.paths):
-            line, col = role.where("paths")
-            problems.add(role.source, line, col, "a path is listed twice", hint="list each path once")
-        for i, approval in enumerate(role.data.needs_approval):
-            if reference(problems, role, ("needs_approval", i, "approver"), approval.approver,
-                          portal.roles, "role", portal):
-                if approval.approver == role.id:
-                    line, col = role.value_at("needs_approval", i, "approver")
-                    problems.add(role.source, line, col, "a role cannot approve its own posts",
-                                 hint="name the role that signs off")
-        for i, esc in enumerate(role.data.escalate_to):
-            if reference(problems, role, ("escalate_to", i, "role"), esc.role, portal.roles, "role", portal):
-                if esc.role == role.id:
-                    line, col = role.value_at("escalate_to", i, "role")
-                    problems.add(role.source, line, col, "a role cannot escalate to itself")
-
-
-def _check_paths(portal: Portal, problems: Problems) -> None:
-    for path in portal.paths.values():
-        position: dict[str, int] = {}
-        for i, step in enumerate(path.data.steps):
-            if not reference(problems, path, ("steps", i, "lesson"), step.lesson, portal.lessons, "lesson", portal):
-                continue
-            if step.lesson in position:
-                line, col = path.value_at("steps", i, "lesson")
-                problems.add(path.source, line, col,
-                             f"lesson `{step.lesson}` is already step {position[step.lesson] + 1} of this path")
-                continue
-            position[step.lesson] = i
-        for i, step in enumerate(path.data.steps):
-            lesson = portal.lessons.get(step.lesson)
-            if lesson is None or not step.required:
-                continue
-            for pre in lesson.data.prerequisites:
-                if pre not in position:
-                    continue
-                before = path.data.steps[position[pre]]
-                if position[pre] > i:
-                    line, col = path.value_at("steps", i, "lesson")
-                    problems.add(path.source, line, col,
-                                 f"`{step.lesson}` needs `{pre}` first, but `{pre}` comes later (step {position[pre] + 1})",
-                                 hint=f"move `{pre}` above `{step.lesson}`")
-                elif before.due_day > step.due_day:
-                    line, col = path.value_at("steps", i, "due_day")
-                    problems.add(path.source, line, col,
-                                 f"due on day {step.due_day}, before its prerequisite `{pre}` (due day {before.due_day})",
-                                 hint=f"make it due on day {before.due_day} or later")
-        if not portal.roles_with_path(path.id) and portal.unreadable.get("roles"):
-            for role_id in sorted(portal.unreadable["roles"]):
-                problems.skip(unreadable_source(portal, "roles", role_id), "whether each path is some role's")
-        elif not portal.roles_with_path(path.id):
-            line, col = path.where("title")
-            problems.add(path.source, line, col, "no role is assigned this path", severity="warning",
-                         hint="add it to a role's `paths`")
-
-
-def _check_lessons(portal: Portal, problems: Problems) -> None:
-    """Per-lesson checks (the sections that links point to are checked per language, later)."""
-    in_paths = {step.lesson for p in portal.paths.values() for step in p.data.steps}
-    for lesson in portal.lessons.values():
-        meta = lesson.data
-        for i, pre in enumerate(meta.prerequisites):
-            reference(problems, lesson, ("prerequisites", i), pre, portal.lessons, "lesson", portal)
-        for i, pb in enumerate(meta.playbooks):
-            reference(problems, lesson, ("playbooks", i), pb, portal.playbooks, "playbook", portal)
-        if meta.check is not None:
-            for i, q in enumerate(meta.check.questions):
-                if q.answer not in q.options:
-                    line, col = lesson.value_at("check", "questions", i, "answer")
-                    guess = closest(q.answer, q.options)
-                    problems.add(lesson.source, line, col, "the answer is not one of the options"
-                                 + (f"; did you mean `{guess}`?" if guess else ""),
-                                 hint="copy the correct option exactly")
-                if len(set(q.options)) != len(q.options):
-                    line, col = lesson.value_at("check", "questions", i, "options")
-                    problems.add(lesson.source, line, col, "two options are the same")
-            if meta.check.pass_mark is not None and meta.check.pass_mark > len(meta.check.questions):
-                line, col = lesson.value_at("check", "pass_mark")
-                problems.add(lesson.source, line, col,
-                             f"pass mark {meta.check.pass_mark} is more than the {len(meta.check.questions)} question(s)")
-            for message in answerkey.giveaways(meta.check):
-                line, col = lesson.where("check")
-                problems.add(lesson.source, line, col, message, severity="warning",
-                             hint="reorder the options, or give the right answers fewer words and the others more")
-        if lesson.id not in in_paths and portal.unreadable.get("paths"):
-            for path_id in sorted(portal.unreadable["paths"]):
-                problems.skip(unreadable_source(portal, "paths", path_id), "whether each lesson is in a path")
-        elif lesson.id not in in_paths:
-            line, col = lesson.where("title")
-            problems.add(lesson.source, line, col, "the lesson is in no learning path", severity="warning",
-                         hint="add it to a path's steps, or nobody will be led to it")
-        check_lesson_body(portal, lesson, problems)
-    _check_prerequisite_cycles(portal, problems)
-
-
-def _check_prerequisite_cycles(portal: Portal, problems: Problems) -> None:
-    """Report each cycle of prerequisites once, with the whole loop."""
-    state: dict[str, int] = {}
-    reported: set[frozenset[str]] = set()
-
-    def visit(node: str, trail: list[str]) -> None:
-        state[node] = 1
-        trail.append(node)
-        for i, nxt in enumerate(portal.lessons[node].data.prerequisites):
-            if nxt not in portal.lessons:
-                continue
-            if state.get(nxt) == 1:
-                cycle = trail[trail.index(nxt):] + [nxt]
-                key = frozenset(cycle)
-                if key not in reported:
-                    reported.add(key)
-                    lesson = portal.lessons[node]
-                    line, col = lesson.value_at("prerequisites", i)
-                    loop = " -> ".join(cycle)
-                    message = ("a lesson cannot be its own prerequisite" if len(cycle) == 2
-                               else f"prerequisites form a cycle: {loop}")
-                    problems.add(lesson.source, line, col, message, hint="remove one prerequisite in the loop")
-            elif state.get(nxt) is None:
-                visit(nxt, trail)
-        trail.pop()
-        state[node] = 2
-
-    for lesson_id in sorted(portal.lessons):
-        if lesson_id not in state:
-            visit(lesson_id, [])
-
-
-def _check_playbooks(portal: Portal, problems: Problems) -> None:
-    for playbook in portal.playbooks.values():
-        data: Any = playbook.data
-        if data.kind == "negativity":
-            seen: dict[str, int] = {}
-            for i, s in enumerate(data.situations):
-                if s.id in seen:
-                    line, col = playbook.value_at("situations", i, "id")
-                    problems.add(playbook.source, line, col, f"situation id `{s.id}` is used twice")
-                seen[s.id] = i
-                reference(problems, playbook, ("situations", i, "owner"), s.owner, portal.roles, "role", portal)
-                if s.escalate_to is not None:
-                    if reference(problems, playbook, ("situations", i, "escalate_to"), s.escalate_to,
-                                  portal.roles, "role", portal) and s.escalate_to == s.owner:
-                        line, col = playbook.value_at("situations", i, "escalate_to")
-                        problems.add(playbook.source, line, col, "escalates to the role that already owns it")
-        elif data.kind == "rewards":
-            ids: set[str] = set()
-            for i, action in enumerate(data.actions):
-                if action.id in ids:
-                    line, col = playbook.value_at("actions", i, "id")
-                    problems.add(playbook.source, line, col, f"action id `{action.id}` is used twice")
-                ids.add(action.id)
-            points = [tier.min_points for tier in data.tiers]
-            if points != sorted(points) or len(set(points)) != len(points):
-                line, col = playbook.where("tiers")
-                problems.add(playbook.source, line, col, "tiers must go from fewest to most points")
-        elif data.kind == "tone":
-            avoided = {w.word.casefold() for w in data.avoided_words}
-            for i, w in enumerate(data.preferred_words):
-                if w.word.casefold() in avoided:
-                    line, col = playbook.value_at("preferred_words", i, "word")
-                    problems.add(playbook.source, line, col, f"`{w.word}` is both preferred and avoided")
-
-
 def _check_markdown_fields(portal: Portal, problems: Problems) -> None:
     """Markdown written in YAML fields follows the same safety rules as lessons."""
     fields: list[tuple[Item[Any] | None, str, tuple[Any, ...], str | None]] = []
     if portal.config is not None:
         fields.append((None, "content/portal.yml", ("introduction",), portal.config.introduction))
-    for role in portal.roles.values():
-        fields.append((role, role.source, ("social_media",), role.data.social_media))
-    for pb in portal.playbooks.values():
-        fields.append((pb, pb.source, ("introduction",), getattr(pb.data, "introduction", None)))
+    for kind in CONTENT_KINDS.values():
+        for field in kind.markdown_fields:
+            for one in portal.items(kind.folder).values():
+                fields.append((one, one.source, (field,), getattr(one.data, field, None)))
     for item, source, loc, text in fields:
         if not text:
             continue
@@ -507,11 +346,11 @@ def _markdown_fields(
             source = f"content/portal.{portal.language}.yml"
         fields.append((source, portal.config_doc, ("content/portal.yml", source_portal.config_doc), ("introduction",),
                        portal.config.introduction, "index.md"))
-    for kind, field in (("roles", "social_media"), ("playbooks", "introduction")):
-        for item in getattr(portal, kind).values():
-            original = getattr(source_portal, kind)[item.id]
+    for folder, field in ((kind.folder, field) for kind in CONTENT_KINDS.values() for field in kind.markdown_fields):
+        for item in portal.items(folder).values():
+            original = source_portal.items(folder)[item.id]
             fields.append((item.source, item.doc, (original.source, original.doc), (field,),
-                           getattr(item.data, field, None), docs_path(kind, item)))
+                           getattr(item.data, field, None), docs_path(folder, item)))
     result = []
     for source, doc, (original_source, original_doc), loc, text, here in fields:
         if not text:

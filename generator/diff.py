@@ -24,71 +24,14 @@ from typing import Any
 from pydantic import BaseModel
 
 from generator import schema
+from generator.kinds.registry import CONTENT_KINDS, PLAYBOOK_KINDS
 from generator.lookup import Messages
 from generator.model import Item
+from generator.phrases import Chain, Code, Edit, Label, Msg, Quote, Ref, plural
+from generator.references import refers_to
 from generator.revisions import EMPTY_TREE, PORTAL, ContentReader, Snapshot, classify, commit_id, renames
 from generator.translations import FINGERPRINT_KEY, text_fingerprint
 from generator.yamlio import YamlProblem, decode, parse, split_front_matter
-
-# --- the vocabulary of a change ------------------------------------------------------------------
-
-
-@dataclasses.dataclass(frozen=True)
-class Ref:
-    """An item named by its title; linked to its page where it still has one."""
-
-    kind: str
-    id: str
-    title: str
-
-
-@dataclasses.dataclass(frozen=True)
-class Quote:
-    """Text from the content, quoted (and shortened when long)."""
-
-    text: str
-
-
-@dataclasses.dataclass(frozen=True)
-class Edit:
-    """A text changed in a few of its words: shown as those words in their context."""
-
-    before: str
-    after: str
-
-
-@dataclasses.dataclass(frozen=True)
-class Code:
-    """A file name, id or language code."""
-
-    text: str
-
-
-@dataclasses.dataclass(frozen=True)
-class Label:
-    """The name of a field as readers know it (``first_response_minutes``: "first response")."""
-
-    model: str
-    name: str
-
-
-@dataclasses.dataclass(frozen=True)
-class Chain:
-    """Names from the outside in: a situation inside a playbook, a contact inside the settings."""
-
-    parts: tuple[Any, ...]
-
-
-@dataclasses.dataclass(frozen=True)
-class Msg:
-    """A phrase from the interface messages, with its values (which may be phrases too)."""
-
-    key: str
-    values: tuple[tuple[str, Any], ...] = ()
-
-    @classmethod
-    def of(cls, key: str, **values: Any) -> Msg:
-        return cls(key, tuple(values.items()))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -122,9 +65,10 @@ class Change:
         return data
 
 
-CATEGORIES = ("unreadable", "portal", "playbooks", "roles", "paths", "lessons", "posts", "translations", "other")
-ITEM_SUBJECT = {"roles": "diff_subject_role", "paths": "diff_subject_path", "lessons": "diff_subject_lesson",
-                "playbooks": "diff_subject_playbook", "posts": "diff_subject_post"}
+CATEGORIES = ("unreadable", "portal", "playbooks", *(folder for folder in CONTENT_KINDS if folder != "playbooks"),
+              "translations", "other")
+"""The order changes are told in: the policy (playbooks) first, then the kinds as the registry lists them."""
+ITEM_SUBJECT = {folder: kind.diff_subject for folder, kind in CONTENT_KINDS.items()}
 
 
 def _jsonable(value: Any) -> Any:
@@ -137,23 +81,14 @@ def _jsonable(value: Any) -> Any:
 
 # --- how fields read ------------------------------------------------------------------------------
 
-KEYS: dict[type[BaseModel], str] = {
-    schema.Situation: "id", schema.RewardAction: "id", schema.Tier: "name", schema.Trait: "trait",
-    schema.WordChoice: "word", schema.Example: "channel", schema.ReplyTemplate: "name",
-    schema.Approval: "what", schema.Escalation: "role",
-}
-"""List entries that keep their identity when edited, by the field that names them."""
-
-REFERENCES: dict[tuple[type[BaseModel], str], str] = {
-    (schema.Role, "paths"): "paths", (schema.Approval, "approver"): "roles", (schema.Escalation, "role"): "roles",
-    (schema.Step, "lesson"): "lessons", (schema.LessonMeta, "prerequisites"): "lessons",
-    (schema.LessonMeta, "playbooks"): "playbooks", (schema.Situation, "owner"): "roles",
-    (schema.Situation, "escalate_to"): "roles", (schema.Role, "includes"): "roles",
-    (schema.Refresher, "lessons"): "lessons", (schema.Post, "roles"): "roles", (schema.Post, "paths"): "paths",
-}
-"""Fields that hold the id of another item: shown by its title, followed through renames."""
-
-MINUTES = {(schema.LessonMeta, "minutes"), (schema.Situation, "first_response_minutes")}
+_WORDINGS = [kind.diff for kind in CONTENT_KINDS.values()] + [kind.diff for kind in PLAYBOOK_KINDS.values()]
+KEYS: dict[type[BaseModel], str] = {model: key for wording in _WORDINGS for model, key in wording.keys.items()}
+"""List entries that keep their identity when edited, by the field that names them (each kind's wording)."""
+NAMES = {model: name for wording in _WORDINGS for model, name in wording.names.items()}
+DETAILS = {model: details for wording in _WORDINGS for model, details in wording.details.items()}
+VALUES = {field: shown for wording in _WORDINGS for field, shown in wording.values.items()}
+# Fields that hold the id of another item (marked RefersTo in the schema) are shown by the item's
+# title and followed through renames: see generator.references.refers_to.
 SHORT = 60
 """Text longer than this is reported as changed, not quoted before and after."""
 
@@ -205,8 +140,8 @@ def compare_models(
     for name in [*names, *extra]:
         before, after = getattr(old, name, None), getattr(new, name, None)
         field_path = f"{path}.{name}" if path else name
-        if (model, name) in REFERENCES:
-            kind = REFERENCES[(model, name)]
+        kind = refers_to(model, name)
+        if kind is not None:
             before = [ctx.current(kind, v) for v in before] if isinstance(before, list) else (
                 ctx.current(kind, before) if isinstance(before, str) else before
             )
@@ -281,12 +216,11 @@ def compare_dicts(
 
 def show_value(model: type[BaseModel], name: str, value: Any, ctx: Context) -> Any:
     """How a single value reads, or None when it is too long to quote (a paragraph)."""
-    if (model, name) in REFERENCES and isinstance(value, str):
-        return ctx.ref(REFERENCES[(model, name)], value)
-    if (model, name) in MINUTES:
-        return Msg.of("minutes", n=value)
-    if model is schema.Step and name == "due_day":
-        return Msg.of("path_due_day", n=value)
+    kind = refers_to(model, name)
+    if kind is not None and isinstance(value, str):
+        return ctx.ref(kind, value)
+    if (model, name) in VALUES:
+        return VALUES[(model, name)](value)
     if name == "severity" and isinstance(value, str):
         return Msg.of(f"severity_{value}")
     if isinstance(value, bool):
@@ -304,35 +238,14 @@ def show_value(model: type[BaseModel], name: str, value: Any, ctx: Context) -> A
 
 def entry_name(entry: Any, ctx: Context) -> Any:
     """How a list entry is named: a situation by its name, a word by itself, a role by its title."""
-    if isinstance(entry, schema.Situation | schema.Tier | schema.ReplyTemplate):
-        return entry.name
-    if isinstance(entry, schema.RewardAction):
-        return entry.action
-    if isinstance(entry, schema.Example):
-        return entry.channel
-    if isinstance(entry, schema.Trait):
-        return Quote(entry.trait)
-    if isinstance(entry, schema.WordChoice):
-        return Quote(entry.word)
-    if isinstance(entry, schema.Approval):
-        return Quote(entry.what)
-    if isinstance(entry, schema.Escalation):
-        return ctx.ref("roles", entry.role)
-    return Quote(str(entry))
+    name = NAMES.get(type(entry))
+    return name(entry, ctx) if name is not None else Quote(str(entry))
 
 
 def entry_details(entry: Any, ctx: Context) -> Msg | None:
     """The few facts worth saying when an entry is added."""
-    if isinstance(entry, schema.Situation):
-        return Msg.of("diff_situation_details", severity=Msg.of(f"severity_{entry.severity}"),
-                      minutes=Msg.of("minutes", n=entry.first_response_minutes), owner=ctx.ref("roles", entry.owner))
-    if isinstance(entry, schema.RewardAction):
-        return Msg.of("diff_points", n=entry.points)
-    if isinstance(entry, schema.Tier):
-        return Msg.of("diff_from_points", n=entry.min_points)
-    if isinstance(entry, schema.Approval):
-        return Msg.of("diff_approver", role=ctx.ref("roles", entry.approver))
-    return None
+    details = DETAILS.get(type(entry))
+    return details(entry, ctx) if details is not None else None  # type: ignore[no-any-return]
 
 
 def compare_lists(
@@ -364,11 +277,11 @@ def compare_lists(
     def shown(entry: Any) -> Any:
         if key is not None:
             return entry_name(entry, ctx)
-        if (model, name) in REFERENCES:
-            return ctx.ref(REFERENCES[(model, name)], entry)
+        if refers_to(model, name) is not None:
+            return ctx.ref(refers_to(model, name), entry)  # type: ignore[arg-type]
         return Quote(str(entry))
 
-    if key is None and (model, name) not in REFERENCES:
+    if key is None and refers_to(model, name) is None:
         # A sentence of a list (a step, a rule) edited in a few words is the same entry, changed.
         for index, old_text, new_text in _pair_edits(before, after, old_map, new_map):
             del old_map[old_text], new_map[new_text]
@@ -427,9 +340,8 @@ def _pair_edits(
 
 def _entry_key(entry: BaseModel, key: str, ctx: Context) -> str:
     value = getattr(entry, key)
-    if isinstance(entry, schema.Escalation):
-        return ctx.current("roles", value)
-    return value
+    kind = refers_to(type(entry), key)
+    return ctx.current(kind, value) if kind is not None else value
 
 
 # --- fields that need their own words --------------------------------------------------------------
@@ -492,7 +404,7 @@ def compare_check(
 ) -> Iterator[Delta]:
     """A knowledge check, counted in questions: added, removed, changed."""
     if before is None and after is not None:
-        yield Delta(where, Msg.of("diff_check_added", n=Msg.of(_plural("diff_questions", len(after.questions)),
+        yield Delta(where, Msg.of("diff_check_added", n=Msg.of(plural("diff_questions", len(after.questions)),
                                                                 n=len(after.questions))), path, None, after)
         return
     if after is None:
@@ -510,7 +422,7 @@ def compare_check(
     for count, key in ((added, "diff_questions_added"), (removed, "diff_questions_removed"),
                        (changed, "diff_questions_changed")):
         if count:
-            parts.append(Msg.of(_plural(key, count), n=count))
+            parts.append(Msg.of(plural(key, count), n=count))
     if before.pass_mark != after.pass_mark:
         parts.append(Msg.of("diff_value_changed", field=Label("knowledgecheck", "pass_mark"),
                             old=_pass_mark(before), new=_pass_mark(after)))
@@ -525,8 +437,7 @@ def _pass_mark(check: schema.KnowledgeCheck) -> Any:
     return str(check.pass_mark) if check.pass_mark is not None else Msg.of("diff_all_questions")
 
 
-def _plural(key: str, n: int) -> str:
-    return key if n != 1 else key + "_one"
+
 
 
 def _norm(text: str) -> str:
@@ -666,23 +577,8 @@ def _item_change(kind: str, action: str, source: str, item_id: str, delta: Delta
 
 
 def _summary(kind: str, item: Item[Any], ctx: Context) -> Any:
-    data = item.data
-    if kind == "lessons":
-        parts: list[Any] = [Msg.of("minutes", n=data.minutes)]
-        if data.check:
-            n = len(data.check.questions)
-            parts.append(Msg.of(_plural("diff_questions", n), n=n))
-        return tuple(parts)  # type: ignore[return-value]
-    if kind == "paths":
-        return Msg.of("lessons_count", n=len(data.steps))
-    if kind == "posts":
-        return Msg.of("diff_post_dates", publish=str(data.publish), expires=str(data.expires))
-    if kind == "roles":
-        parts = [Msg.of("diff_level", n=data.level)]
-        if data.paths:
-            parts.append(Msg.of(_plural("diff_role_paths", len(data.paths)), n=len(data.paths)))
-        return tuple(parts)  # type: ignore[return-value]
-    return Msg.of("diff_kind", kind=Code(data.kind))
+    summary = CONTENT_KINDS[kind].summary
+    return summary(item) if summary is not None else ()
 
 
 def _compare_translations(ctx: Context) -> list[Change]:

@@ -107,12 +107,12 @@ def _bad_link_message(portal: Portal, target: str) -> str:
     anchor = target.partition("#")[1] + target.partition("#")[2]
     # A link from a lesson (content/lessons/) to a page that exists, written with the wrong folder:
     # name the link that works rather than offering the same name back.
-    for folder, items, written in (("lessons", portal.lessons, "{}.md"), ("roles", portal.roles, "../roles/{}.yml"),
-                                   ("paths", portal.paths, "../paths/{}.yml"),
-                                   ("playbooks", portal.playbooks, "../playbooks/{}.yml")):
-        if name in items:
-            return message + f"; `{folder}/{name}` exists: write the link as `{written.format(name)}{anchor}`"
-    everything = [*portal.lessons, *portal.roles, *portal.paths, *portal.playbooks]
+    linked = sorted((kind for kind in portal.kinds.values() if kind.page), key=lambda kind: kind.folder != "lessons")
+    for kind in linked:  # the lessons' own folder first: a link from a lesson names them without a folder
+        if name in portal.items(kind.folder):
+            written = f"{name}{kind.suffix}" if kind.folder == "lessons" else f"../{kind.folder}/{name}{kind.suffix}"
+            return message + f"; `{kind.folder}/{name}` exists: write the link as `{written}{anchor}`"
+    everything = [item_id for kind in linked for item_id in portal.items(kind.folder)]
     twin = same_looking(name, everything)
     if twin is not None:
         return message + f"; {twin[1]}"

@@ -15,8 +15,9 @@ from typing import Any, TypeVar
 
 from generator import schema
 from generator.errors import Problems
+from generator.kinds.registry import CONTENT_KINDS, PLAYBOOK_KINDS, TRANSLATABLE
 from generator.lookup import custom_playbook_template
-from generator.model import Item, Lesson, Portal, fingerprint, page_slug
+from generator.model import OWN_FOLDERS, Item, Lesson, Portal, fingerprint, page_slug
 from generator.shape import (
     SUFFIX_SLIPS,
     ContentCache,
@@ -33,9 +34,9 @@ from generator.yamlio import Document, YamlProblem, parse, problems_from, split_
 R = TypeVar("R")
 
 CONTENT_DIR = "content"
-TRANSLATABLE_KINDS = ("roles", "paths", "playbooks", "lessons")
+TRANSLATABLE_KINDS = tuple(TRANSLATABLE)
 """Folders whose files may have translations beside them (``<id>.<language>.<ext>``)."""
-SUFFIXES = {"roles": ".yml", "paths": ".yml", "playbooks": ".yml", "lessons": ".md", "posts": ".yml"}
+SUFFIXES = {folder: kind.suffix for folder, kind in CONTENT_KINDS.items()}
 _KIND = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 
 
@@ -133,7 +134,8 @@ def load_content(root: Path, cache: ContentCache | None = None) -> tuple[Portal 
             if "." in path.stem and kind in TRANSLATABLE_KINDS:
                 translated.append((kind, path))
                 continue
-            if cache is not None and kind != "playbooks":  # a playbook's kind may name a template in overrides/
+            # A playbook's kind may name a template in overrides/: its result depends on more than its bytes.
+            if cache is not None and CONTENT_KINDS[kind].model is not None:
                 item = cache.read(path, problems, functools.partial(_load_item, kind, path, root))
             else:
                 item = _load_item(kind, path, root, problems)
@@ -142,9 +144,12 @@ def load_content(root: Path, cache: ContentCache | None = None) -> tuple[Portal 
             else:
                 portal.unreadable[kind].add(path.stem)
     portal.files = problems.files = files
-    portal.roles, portal.paths = found["roles"], found["paths"]
-    portal.lessons, portal.playbooks = found["lessons"], found["playbooks"]
-    portal.posts = found["posts"]
+    portal.kinds = dict(CONTENT_KINDS)
+    for kind, items in found.items():
+        if kind in OWN_FOLDERS:
+            setattr(portal, kind, items)
+        else:
+            portal.others[kind] = items
     if portal.config is not None:  # which languages exist is a setting of portal.yml
         load_translations(portal, translated, problems, cache)
     if cache is not None:
@@ -176,19 +181,13 @@ def _check_top_level(content: Path, root: Path, problems: Problems) -> None:
 def _load_item(kind: str, path: Path, root: Path, problems: Problems, raw: bytes | None = None) -> Item[Any] | None:
     rel = relative(path, root)
     item_id = path.stem
-    if kind == "lessons":
-        return _load_lesson(path, root, problems, raw)
+    model = CONTENT_KINDS[kind].model
+    if CONTENT_KINDS[kind].suffix == ".md":
+        return _load_lesson(path, root, problems, raw, model)
     doc = read_yaml(path, root, problems, raw)
     if doc is None:
         return None
-    if kind == "roles":
-        data: Any = check_shape(schema.Role, doc, rel, problems)
-    elif kind == "paths":
-        data = check_shape(schema.LearningPath, doc, rel, problems)
-    elif kind == "posts":
-        data = check_shape(schema.Post, doc, rel, problems)
-    else:
-        data = _check_playbook(doc, rel, root, problems)
+    data = check_shape(model, doc, rel, problems) if model is not None else _check_playbook(doc, rel, root, problems)
     if data is None:
         return None
     return Item(item_id, data, rel, doc, page_slug(item_id))
@@ -202,7 +201,7 @@ def _check_playbook(doc: Document, rel: str, root: Path, problems: Problems) -> 
         line, col = doc.value_at(())
         problems.add(
             rel, line, col, "missing required field `kind`",
-            hint="one of " + ", ".join(schema.BUILTIN_PLAYBOOKS) + ", or a kind with a template in overrides/",
+            hint="one of " + ", ".join(PLAYBOOK_KINDS) + ", or a kind with a template in overrides/",
         )
         return None
     if not _KIND.match(kind):
@@ -212,16 +211,16 @@ def _check_playbook(doc: Document, rel: str, root: Path, problems: Problems) -> 
             hint="lowercase letters, digits and hyphens, e.g. tone or code-of-conduct",
         )
         return None
-    model = schema.BUILTIN_PLAYBOOKS.get(kind)
-    if model is not None:
-        return check_shape(model, doc, rel, problems)
+    known = PLAYBOOK_KINDS.get(kind)
+    if known is not None:
+        return check_shape(known.model, doc, rel, problems)  # type: ignore[return-value]
     if custom_playbook_template(root, kind) is None:
         line, col = doc.value_at(("kind",))
-        guess = closest(kind, schema.BUILTIN_PLAYBOOKS)
+        guess = closest(kind, PLAYBOOK_KINDS)
         message = f"unknown playbook kind `{kind}`" + (f"; did you mean `{guess}`?" if guess else "")
         problems.add(
             rel, line, col, message,
-            hint=f"built-in kinds: {', '.join(schema.BUILTIN_PLAYBOOKS)}; "
+            hint=f"built-in kinds: {', '.join(PLAYBOOK_KINDS)}; "
             f"a new kind needs overrides/portal/playbooks/{kind}.md.j2",
         )
         return None
@@ -229,7 +228,9 @@ def _check_playbook(doc: Document, rel: str, root: Path, problems: Problems) -> 
 
 
 
-def _load_lesson(path: Path, root: Path, problems: Problems, raw: bytes | None = None) -> Lesson | None:
+def _load_lesson(
+    path: Path, root: Path, problems: Problems, raw: bytes | None = None, model: Any = schema.LessonMeta
+) -> Lesson | None:
     rel = relative(path, root)
     text = read_text(path, root, problems, raw)
     if text is None:
@@ -240,7 +241,7 @@ def _load_lesson(path: Path, root: Path, problems: Problems, raw: bytes | None =
     except YamlProblem as exc:
         problems.extend(problems_from(exc, rel))
         return None
-    meta = check_shape(schema.LessonMeta, doc, rel, problems)
+    meta = check_shape(model, doc, rel, problems)
     if meta is None:
         report_hazards(problems, rel, body, body_line)  # the body's own mistakes, in the same run
         return None

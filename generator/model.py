@@ -18,8 +18,9 @@ from generator.yamlio import Document
 
 T = TypeVar("T")
 
-KINDS = ("roles", "paths", "lessons", "playbooks")
-"""Folders of ``content/`` that hold one item per file; the folder is also the URL prefix."""
+OWN_FOLDERS = frozenset({"roles", "paths", "lessons", "playbooks", "posts"})
+"""The content kinds a :class:`Portal` holds in attributes of their own; the kinds themselves
+are declared in :mod:`generator.kinds`."""
 
 
 @dataclasses.dataclass
@@ -67,6 +68,10 @@ class Portal:
     playbooks: dict[str, Item[schema.PlaybookBase]] = dataclasses.field(default_factory=dict)
     posts: dict[str, Item[schema.Post]] = dataclasses.field(default_factory=dict)
     """Approved posts for the share page (``content/posts/``); they are not pages of their own."""
+    others: dict[str, dict[str, Item[Any]]] = dataclasses.field(default_factory=dict)
+    """Items of the content kinds beyond the five above, by folder (see :mod:`generator.kinds`)."""
+    kinds: dict[str, Any] = dataclasses.field(default_factory=dict)
+    """The content kinds read, by folder (:class:`generator.kinds.base.ContentKind`), in reading order."""
     files: int = 0
     """How many content files were read."""
     unreadable: dict[str, set[str]] = dataclasses.field(default_factory=dict)
@@ -86,6 +91,17 @@ class Portal:
         default_factory=dict, init=False, repr=False, compare=False
     )
     """:meth:`role_steps` of each role, likewise."""
+
+    def items(self, folder: str) -> dict[str, Item[Any]]:
+        """The items of a content kind, by id: ``items("roles")`` is :attr:`roles`."""
+        if folder in OWN_FOLDERS:
+            return getattr(self, folder)  # type: ignore[no-any-return]
+        return self.others.get(folder, {})
+
+    def suffix(self, folder: str) -> str:
+        """The suffix of a content kind's files (``.yml`` when the kind is not known)."""
+        kind = self.kinds.get(folder)
+        return kind.suffix if kind is not None else ".yml"
 
     def roles_by_level(self) -> list[Item[schema.Role]]:
         """Roles from the first rung of the ladder to the top, then by title."""

@@ -49,7 +49,7 @@ from generator import schema
 from generator.errors import Problems
 from generator.lookup import PageMaker
 from generator.model import Item, Portal
-from generator.references import reference, unreadable_source
+from generator.references import unreadable_source
 from generator.shape import closest
 from generator.yamlio import Document, YamlProblem, decode
 
@@ -348,10 +348,6 @@ def _check_post(
         problems.add(post.source, line, col,
                      f"expires on {data.expires.isoformat()}, before it is published on {data.publish.isoformat()}",
                      hint="the expiry date is the last day the post may be shared")
-    for i, role_id in enumerate(data.roles):
-        reference(problems, post, ("roles", i), role_id, portal.roles, "role", portal)
-    for i, path_id in enumerate(data.paths):
-        reference(problems, post, ("paths", i), path_id, portal.paths, "path", portal)
     if data.language is not None:
         _check_language(portal, post, problems)
     for net_id, text in data.networks.items():

@@ -27,15 +27,16 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from generator import anchors, answerkey, diagram, hr, learning, markup, posts
+from generator import anchors, answerkey, hr, learning, markup, posts
 from generator.diff import Wording
 from generator.history import history_of
+from generator.kinds.registry import PAGE_KINDS, PLAYBOOK_KINDS, by_page_kind
 from generator.languages import direction
 from generator.lookup import TEMPLATES, USER_TEMPLATES, Messages
 from generator.memory import collector_paused
 from generator.model import Item, Lesson, Portal
 from generator.translations import fallback_meta, localize
-from generator.urls import docs_path, folder_of, relative_file, relative_href, relative_md, resolve_source_link
+from generator.urls import docs_path, folder_of, relative_href, relative_md, resolve_source_link
 
 NAV_LIST_LIMIT = 20
 """Most items a navigation section lists one by one (the sample has 11 roles); a larger
@@ -164,10 +165,9 @@ class Renderer:
 
     def source_of(self, item: Item[Any]) -> Item[Any]:
         """``item`` as written in the source language (itself when this is the source language)."""
-        for kind in ("roles", "paths", "lessons", "playbooks"):
-            shown: dict[str, Item[Any]] = getattr(self.portal, kind)
-            if shown.get(item.id) is item:
-                return getattr(self.source_portal, kind)[item.id]  # type: ignore[no-any-return]
+        for kind in PAGE_KINDS:
+            if self.portal.items(kind).get(item.id) is item:
+                return self.source_portal.items(kind)[item.id]
         return item
 
     def source_ids(self, things: Any, field: str) -> list[str]:
@@ -449,7 +449,8 @@ class Renderer:
             meta["portal_id"] = item_id
         meta.update(fallback_meta(self.portal, kind, item_id, self.t))
         if self.portal.config.learning_records is not None:
-            item = {"lesson": self.portal.lessons, "playbook": self.portal.playbooks}.get(kind, {}).get(item_id)
+            content_kind = by_page_kind(kind)
+            item = self.portal.items(content_kind.folder).get(item_id) if content_kind is not None else None
             wanted = getattr(item.data, "acknowledge", None) if item is not None else None
             if wanted is not None:
                 meta["portal_acknowledge"] = {"text": wanted.text, "version": wanted.version.isoformat()}
@@ -488,22 +489,16 @@ class Renderer:
         pages["index.md"] = self.page(
             "home.md.j2", "index.md", {**self.meta(portal.config.program, "home"), "hide": ["toc"]},
         )
-        pages["roles/index.md"] = self.page(
-            "roles.md.j2", "roles/index.md", self.meta(self.t("roles_title"), "roles"),
-            role_filter_strings={key: self.t(f"roles_js_{key}") for key in ("shown", "none")},
-        )
-        pages["paths/index.md"] = self.page("paths.md.j2", "paths/index.md", self.meta(self.t("paths_title"), "paths"))
-        pages["lessons/index.md"] = self.page(
-            "lessons.md.j2", "lessons/index.md", self.meta(self.t("lessons_title"), "lessons")
-        )
-        pages["playbooks/index.md"] = self.page(
-            "playbooks.md.j2", "playbooks/index.md", self.meta(self.t("playbooks_title"), "playbooks")
-        )
+        for listing in PAGE_KINDS.values():
+            if listing.index_page:
+                index = f"{listing.folder}/index.md"
+                pages[index] = self.page(listing.index_page, index,
+                                         self.meta(self.t(listing.title_key), listing.folder))
         pages.update(hr.pages(self))
         if self.history.entries:
             pages["changes.md"] = self.changes_page()
-        for kind in ("roles", "paths", "lessons", "playbooks"):
-            for item in getattr(portal, kind).values():
+        for kind in PAGE_KINDS:
+            for item in portal.items(kind).values():
                 pages.update(self.item_pages(kind, item))
         if posts.has_share_page(portal):
             pages[posts.SHARE_PAGE] = posts.share_page(self)
@@ -515,50 +510,35 @@ class Renderer:
 
         Apart from :meth:`render` for the checks, which need single pages of every language.
         """
-        portal, pages = self.portal, {}
+        pages = {}
         path = self.docs_path(kind, item)
-        if kind == "roles":
-            pages[path] = self.page("role.md.j2", path, self.meta(item.data.title, "role", item.id, item.source),
-                                    role=item)
-        elif kind == "paths":
-            pages[path] = self.page("path.md.j2", path, self.meta(item.data.title, "path", item.id, item.source),
-                                    path=item)
-        elif kind == "lessons":
-            lesson: Any = item
-            body = markup.rewrite_links(lesson.body, self.source_resolver(lesson))
-            meta = self.meta(lesson.data.title, "lesson", lesson.id, lesson.source)
-            meta["portal_fingerprint"] = lesson.fingerprint
+        content_kind = PAGE_KINDS[kind]
+        meta = self.meta(item.data.title, content_kind.singular, item.id, item.source)
+        if isinstance(item, Lesson):
+            body = markup.rewrite_links(item.body, self.source_resolver(item))
+            meta["portal_fingerprint"] = item.fingerprint
             pages[path] = self.page(
-                "lesson.md.j2", path, meta, lesson=lesson, body=Markup(body),
-                steps=self.lesson_steps.get(lesson.id, []),
+                str(content_kind.page), path, meta, lesson=item, body=Markup(body),
+                steps=self.lesson_steps.get(item.id, []),
             )
-        else:
-            playbook = item
-            kind_of_playbook = playbook.data.kind
-            template = f"playbooks/{kind_of_playbook}.md.j2"
+        elif content_kind.model is None:  # a playbook: its kind picks the template
+            playbook_kind = PLAYBOOK_KINDS.get(item.data.kind)
             extra: dict[str, Any] = {}
-            if kind_of_playbook == "negativity":
-                svg, alt, size = diagram.negativity_flow(playbook.data, portal, self.t,
-                                                         rtl=direction(self.language) == "rtl")
-                svg_path = f"playbooks/{playbook.slug}-flow.svg"
-                pages[svg_path] = svg
-                extra.update(flow_src=relative_file(path, svg_path), flow_alt=alt, flow_size=size)
-            pages[path] = self.page(
-                template, path, self.meta(playbook.data.title, "playbook", playbook.id, playbook.source),
-                playbook=playbook, data=playbook.data, **extra,
-            )
+            if playbook_kind is not None and playbook_kind.page is not None:
+                added = playbook_kind.page(self, item, path)
+                pages.update(added.files)
+                extra.update(added.values)
+            template = str(content_kind.page).format(kind=item.data.kind)
+            pages[path] = self.page(template, path, meta, playbook=item, data=item.data, **extra)
+        else:
+            pages[path] = self.page(str(content_kind.page), path, meta, item=item, **{content_kind.singular: item})
         return pages
 
     def changes_page(self) -> str:
         """The What changed page: recent commits to content/ and what each meant for employees."""
         here = "changes.md"
-        collections: dict[str, dict[str, Any]] = {
-            "roles": self.portal.roles, "paths": self.portal.paths, "lessons": self.portal.lessons,
-            "playbooks": self.portal.playbooks,
-        }
-
         def link(ref: Any) -> str | None:
-            item = collections.get(ref.kind, {}).get(ref.id)
+            item = self.portal.items(ref.kind).get(ref.id) if ref.kind in PAGE_KINDS else None
             return relative_md(here, self.docs_path(ref.kind, item)) if item else None
 
         wording = Wording(self.t, markdown=True, link=link)
@@ -583,8 +563,8 @@ class Renderer:
         """
         portal = self.portal
         collections: dict[str, list[Item[Any]]] = {
-            "roles": portal.roles_by_level(), "paths": list(portal.paths.values()),
-            "playbooks": list(portal.playbooks.values()),
+            kind.folder: kind.listed(portal) if kind.listed else list(portal.items(kind.folder).values())
+            for kind in PAGE_KINDS.values() if kind.nav
         }
         return {
             kind: [self.docs_path(kind, item) for item in items] if len(items) <= NAV_LIST_LIMIT else []
@@ -593,9 +573,10 @@ class Renderer:
 
     def not_in_nav(self) -> str:
         """MkDocs' ``not_in_nav``: the pages reached from other pages rather than from the navigation."""
-        patterns = ["lessons/*.md", "playbooks/*.svg", "checklists/*.md", f"{learning.CERTIFICATES}/*.md"]
+        patterns = [f"{kind.folder}/*.md" for kind in PAGE_KINDS.values() if not kind.nav]
+        patterns += ["playbooks/*.svg", "checklists/*.md", f"{learning.CERTIFICATES}/*.md"]
         patterns += [f"{kind}/*.md" for kind, listed in self.nav_sections().items()
-                     if not listed and getattr(self.portal, kind)]
+                     if not listed and self.portal.items(kind)]
         # An index page is in the navigation: overrides/main.html shares one rendered navigation
         # among the pages outside it, which would show another page's entry as the current one.
         patterns += [f"!{folder.partition('/')[0]}/index.md" for folder in patterns if folder.endswith("/*.md")]
@@ -615,11 +596,10 @@ class Renderer:
         return [
             {label(portal.config.program): "index.md"},
             {label(self.t("progress_title")): learning.PROGRESS_PAGE},
-            section("roles", self.t("roles_title")),
-            section("paths", self.t("paths_title")),
-            section("playbooks", self.t("playbooks_title")),
+            *(section(kind.folder, self.t(kind.title_key)) for kind in PAGE_KINDS.values() if kind.nav),
             *([{label(self.t("share_nav")): posts.SHARE_PAGE}] if posts.has_share_page(portal) else []),
-            {label(self.t("lessons_title")): "lessons/index.md"},
+            *({label(self.t(kind.title_key)): f"{kind.folder}/index.md"}
+              for kind in PAGE_KINDS.values() if not kind.nav and kind.index_page),
             {label(self.t("hr_title")): "overview.md"},
             *([{label(self.t("changes_title")): "changes.md"}] if self.history.entries else []),
         ]

@@ -23,6 +23,7 @@ from typing import Any
 
 from generator import schema
 from generator.errors import Problems
+from generator.kinds.registry import PLAYBOOK_KINDS
 from generator.load import SUFFIXES, check_shape, load_item, read_yaml
 from generator.model import Item
 from generator.scratch import ScratchDir
@@ -304,7 +305,7 @@ def _template_kind(path: str) -> str:
     if not name.endswith(".md.j2") or name.startswith("_"):
         return ""
     kind = name[: -len(".md.j2")]
-    return "" if kind in schema.BUILTIN_PLAYBOOKS else kind
+    return "" if kind in PLAYBOOK_KINDS else kind
 
 
 def renames(root: Path, base: str, head: str | None) -> dict[str, str]:

@@ -109,6 +109,27 @@ LongText = Annotated[
 Words = Annotated[str, TRANSLATABLE]
 """Free text without length rules of its own (a field's ``Field`` sets them)."""
 Ref = Annotated[str, Field(min_length=1, max_length=80)]
+
+
+class RefersTo:
+    """Marks a field that holds the id of an item of another kind: ``RefersTo("roles")``.
+
+    The checks report an id that names no file of that folder, where it is written (unless
+    ``checked`` is false: the kind's own checks judge it, in words of their own); the
+    comparison of revisions shows the item's title and follows renames.
+    """
+
+    def __init__(self, folder: str, *, checked: bool = True) -> None:
+        self.folder, self.checked = folder, checked
+
+    def __repr__(self) -> str:
+        return f"RefersTo({self.folder!r})"
+
+
+RoleRef = Annotated[Ref, RefersTo("roles")]
+PathRef = Annotated[Ref, RefersTo("paths")]
+LessonRef = Annotated[Ref, RefersTo("lessons")]
+PlaybookRef = Annotated[Ref, RefersTo("playbooks")]
 Minutes = Annotated[Int, Field(ge=1, le=600)]
 DueDay = Annotated[Int, Field(ge=0, le=730)]
 
@@ -338,13 +359,13 @@ class Approval(Model):
     """Something a role may only post after someone agreed."""
 
     what: Text = Field(description="What needs approval before it is posted.")
-    approver: Ref = Field(description="The id of the role that approves it.")
+    approver: RoleRef = Field(description="The id of the role that approves it.")
 
 
 class Escalation(Model):
     """Who this role turns to, and when."""
 
-    role: Ref = Field(description="The id of the role to escalate to.")
+    role: RoleRef = Field(description="The id of the role to escalate to.")
     when: Text = Field(description="In which situations to escalate to them.")
 
 
@@ -368,8 +389,8 @@ class Role(Model):
     escalate_to: list[Escalation] = Field(
         default_factory=list, description="Roles to escalate to, and when."
     )
-    paths: list[Ref] = Field(default_factory=list, description="Ids of the learning paths assigned to this role.")
-    includes: list[Ref] = Field(
+    paths: list[PathRef] = Field(default_factory=list, description="Ids of the learning paths assigned to this role.")
+    includes: list[Annotated[Ref, RefersTo("roles", checked=False)]] = Field(
         default_factory=list,
         description="Ids of roles whose assignments this role takes too, e.g. [team-lead] for an executive.",
     )
@@ -381,7 +402,7 @@ class Role(Model):
 class Step(Model):
     """One lesson in a learning path."""
 
-    lesson: Ref = Field(description="The id of the lesson (its file name without .md).")
+    lesson: LessonRef = Field(description="The id of the lesson (its file name without .md).")
     due_day: DueDay = Field(description="Days after the employee's start date by which it is due.")
     required: Bool = Field(default=True, description="false makes the step optional.")
 
@@ -392,7 +413,9 @@ class Refresher(Model):
     every_months: Annotated[Int, Field(ge=1, le=60)] = Field(
         description="Months between refreshers, counted from the start date, e.g. 12."
     )
-    lessons: list[Ref] = Field(min_length=1, description="Ids of the path's lessons to repeat.")
+    lessons: list[Annotated[Ref, RefersTo("lessons", checked=False)]] = Field(
+        min_length=1, description="Ids of the path's lessons to repeat."
+    )
 
 
 class LearningPath(Model):
@@ -451,10 +474,10 @@ class LessonMeta(Model):
     summary: Text = Field(description="One sentence shown in path lists and search results.")
     minutes: Minutes = Field(description="Estimated minutes to read and do the check.")
     tags: list[Ref] = Field(default_factory=list, description="Topics, for search and reports.")
-    prerequisites: list[Ref] = Field(
+    prerequisites: list[LessonRef] = Field(
         default_factory=list, description="Ids of lessons to complete before this one."
     )
-    playbooks: list[Ref] = Field(
+    playbooks: list[PlaybookRef] = Field(
         default_factory=list, description="Ids of the playbooks this lesson teaches."
     )
     check: KnowledgeCheck | None = Field(default=None, description="An optional knowledge check.")
@@ -529,12 +552,12 @@ class Situation(Model):
     first_response_minutes: Annotated[Int, Field(ge=1, le=10080)] = Field(
         description="Minutes within which the first public response is due."
     )
-    owner: Ref = Field(description="The id of the role that owns the response.")
+    owner: RoleRef = Field(description="The id of the role that owns the response.")
     recognise: Text = Field(description="How to recognise this kind of post.")
     steps: list[Text] = Field(min_length=1, description="What to do, in order.")
     templates: list[ReplyTemplate] = Field(default_factory=list, description="Replies to adapt.")
     escalate_when: list[Text] = Field(default_factory=list, description="Signs that it must be escalated.")
-    escalate_to: Ref | None = Field(default=None, description="The id of the role to escalate to.")
+    escalate_to: RoleRef | None = Field(default=None, description="The id of the role to escalate to.")
 
 
 class NegativityPlaybook(PlaybookBase):
@@ -606,13 +629,8 @@ class CustomPlaybook(PlaybookBase):
     kind: str = Field(description="Selects overrides/portal/playbooks/<kind>.md.j2 to render it.")
 
 
-BUILTIN_PLAYBOOKS: dict[str, type[PlaybookBase]] = {
-    "tone": TonePlaybook,
-    "negativity": NegativityPlaybook,
-    "rewards": RewardsPlaybook,
-}
-
-Playbook = TonePlaybook | NegativityPlaybook | RewardsPlaybook | CustomPlaybook
+# Which kinds exist is said by the modules of generator.kinds.playbooks, each naming its model;
+# a new kind may define its model there, on PlaybookBase.
 
 
 # --- approved posts ---------------------------------------------------------------------------
@@ -640,8 +658,8 @@ class Post(Model):
     hashtags: list[Hashtag] = Field(
         default_factory=list, description="Hashtags added after the text when they are not in it already."
     )
-    roles: list[Ref] = Field(default_factory=list, description="Ids of the roles the post is meant for.")
-    paths: list[Ref] = Field(
+    roles: list[RoleRef] = Field(default_factory=list, description="Ids of the roles the post is meant for.")
+    paths: list[PathRef] = Field(
         default_factory=list,
         description="Ids of learning paths; the post is meant for every role assigned one of them. "
         "With neither roles nor paths, it is meant for everyone.",

@@ -29,6 +29,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from generator import schema
+from generator.kinds.registry import CONTENT_KINDS, PLAYBOOK_KINDS, TRANSLATABLE
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 SCHEMA_DIR = Path("content") / "schemas"
@@ -91,14 +92,14 @@ def custom_playbook_kinds(root: Path) -> list[str]:
     if not folder.is_dir():
         return []
     kinds = (p.name[: -len(".md.j2")] for p in folder.glob("*.md.j2"))
-    return sorted(k for k in kinds if k and not k.startswith("_") and k not in schema.BUILTIN_PLAYBOOKS)
+    return sorted(k for k in kinds if k and not k.startswith("_") and k not in PLAYBOOK_KINDS)
 
 
 def playbook_schema(root: Path) -> dict[str, Any]:
     """One schema for every playbook: ``kind`` selects the fields (draft-07 ``if``/``then``)."""
     definitions: dict[str, Any] = {}
     branches: list[dict[str, Any]] = []
-    models: dict[str, type[BaseModel]] = dict(schema.BUILTIN_PLAYBOOKS)
+    models: dict[str, type[BaseModel]] = {name: kind.model for name, kind in PLAYBOOK_KINDS.items()}
     custom = custom_playbook_kinds(root)
     for kind, model in models.items():
         converted = _draft07(_model_schema(model))
@@ -128,7 +129,7 @@ def playbook_schema(root: Path) -> dict[str, Any]:
             "kind": {
                 "description": "What sort of playbook this is; it decides which fields follow. "
                 + "Built in: "
-                + ", ".join(schema.BUILTIN_PLAYBOOKS)
+                + ", ".join(PLAYBOOK_KINDS)
                 + (f"; with a template in overrides/portal/playbooks/: {', '.join(custom)}" if custom else "")
                 + ".",
                 "enum": kinds,
@@ -138,17 +139,14 @@ def playbook_schema(root: Path) -> dict[str, Any]:
         "definitions": dict(sorted(definitions.items())),
     }
     return _document(
-        "Playbook", "`content/playbooks/<id>.yml`: a playbook of one kind (tone, negativity, rewards).", body
+        "Playbook", f"`content/playbooks/<id>.yml`: a playbook of one kind ({', '.join(PLAYBOOK_KINDS)}).", body
     )
 
 
 SCHEMAS: dict[str, Callable[[Path], dict[str, Any]]] = {
     "portal": _simple(schema.PortalConfig, "Portal settings"),
-    "role": _simple(schema.Role, "Role"),
-    "path": _simple(schema.LearningPath, "Learning path"),
-    "lesson": _simple(schema.LessonMeta, "Lesson front matter"),
-    "playbook": playbook_schema,
-    "post": _simple(schema.Post, "Approved post"),
+    **{kind.singular: _simple(kind.model, kind.schema_title) if kind.model is not None else playbook_schema
+       for kind in CONTENT_KINDS.values()},
 }
 """Every content file type, by the name its schema file carries (``<name>.schema.json``)."""
 
@@ -158,10 +156,8 @@ SCHEMAS: dict[str, Callable[[Path], dict[str, Any]]] = {
 FINGERPRINT_KEY = "source_fingerprint"  # as generator.translations reads it
 TRANSLATION_MODELS: dict[str, tuple[type[BaseModel], str]] = {
     "portal": (schema.PortalConfig, "Portal settings"),
-    "role": (schema.Role, "Role"),
-    "path": (schema.LearningPath, "Learning path"),
-    "lesson": (schema.LessonMeta, "Lesson front matter"),
-    **{f"playbook-{kind}": (model, f"Playbook ({kind})") for kind, model in schema.BUILTIN_PLAYBOOKS.items()},
+    **{kind.singular: (kind.model, kind.schema_title) for kind in TRANSLATABLE.values() if kind.model is not None},
+    **{f"playbook-{name}": (kind.model, f"Playbook ({name})") for name, kind in PLAYBOOK_KINDS.items()},
     "playbook-custom": (schema.CustomPlaybook, "Playbook (a kind with its own template)"),
 }
 """Every kind of translation file, by the name its schema carries (``<name>.translation.schema.json``)."""
@@ -234,7 +230,7 @@ def translation_schema_name(root: Path, path: Path) -> str | None:
 
     content = root / "content"
     folder = path.parent.name if path.parent != content else ""
-    suffix = ".md" if folder == "lessons" else ".yml"
+    suffix = TRANSLATABLE[folder].suffix if folder in TRANSLATABLE else ".yml"
     if not path.name.endswith(suffix):
         return None
     item_id, dot, language = path.name[: -len(suffix)].rpartition(".")
@@ -242,9 +238,8 @@ def translation_schema_name(root: Path, path: Path) -> str | None:
         return None
     if folder == "":
         return "portal" if item_id == "portal" else None
-    kinds = {"roles": "role", "paths": "path", "lessons": "lesson"}
-    if folder in kinds:
-        return kinds[folder]
+    if folder in TRANSLATABLE and TRANSLATABLE[folder].model is not None:
+        return TRANSLATABLE[folder].singular
     if folder != "playbooks":
         return None
     try:
@@ -254,14 +249,14 @@ def translation_schema_name(root: Path, path: Path) -> str | None:
     kind = data.get("kind") if isinstance(data, dict) else None
     if not isinstance(kind, str):
         return None
-    return f"playbook-{kind}" if kind in schema.BUILTIN_PLAYBOOKS else "playbook-custom"
+    return f"playbook-{kind}" if kind in PLAYBOOK_KINDS else "playbook-custom"
 
 
 def translation_files(root: Path) -> list[Path]:
     """Every file in content/ whose name carries a language: ``portal.sw.yml``, ``roles/ceo.zh.yml``, ..."""
     content = root / "content"
     found = sorted(content.glob("portal.*.yml"))
-    for folder, suffix in (("roles", ".yml"), ("paths", ".yml"), ("playbooks", ".yml"), ("lessons", ".md")):
+    for folder, suffix in ((folder, kind.suffix) for folder, kind in TRANSLATABLE.items()):
         found += sorted(p for p in (content / folder).glob(f"*.*{suffix}") if p.is_file())
     return [p for p in found if translation_schema_name(root, p) is not None]
 

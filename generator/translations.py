@@ -31,17 +31,18 @@ from pydantic import BaseModel
 
 from generator import markup, schema
 from generator.errors import Problems
+from generator.kinds.registry import PLAYBOOK_KINDS, TRANSLATABLE
 from generator.languages import ISO_639_1, codes, direction, name_of
 from generator.links import check_lesson_body, place_in_field
 from generator.lookup import MESSAGES, USER_TEMPLATES
-from generator.model import Item, Lesson, Portal
+from generator.model import OWN_FOLDERS, Item, Lesson, Portal
 from generator.shape import ContentCache, check_shape, closest, field_name, read_text, relative
 from generator.yamlio import Document, YamlProblem, decode, load_settings, parse, problems_from, split_front_matter
 
 FINGERPRINT_KEY = "source_fingerprint"
 _FINGERPRINT = re.compile(r"[0-9a-f]{12}\Z")
-_SUFFIX = {"portal": ".yml", "roles": ".yml", "paths": ".yml", "playbooks": ".yml", "lessons": ".md"}
-_PAGE_KINDS = {"home": "portal", "role": "roles", "path": "paths", "lesson": "lessons", "playbook": "playbooks"}
+_SUFFIX = {"portal": ".yml", **{folder: kind.suffix for folder, kind in TRANSLATABLE.items()}}
+_PAGE_KINDS = {"home": "portal", **{kind.singular: folder for folder, kind in TRANSLATABLE.items() if kind.page}}
 """The page kinds the renderer names in a page's meta, and the content kind each one shows."""
 
 
@@ -138,8 +139,7 @@ def load_translations(
 
 
 def _items(portal: Portal, kind: str) -> dict[str, Item[Any]]:
-    return {"roles": portal.roles, "paths": portal.paths, "lessons": portal.lessons,
-            "playbooks": portal.playbooks}[kind]  # type: ignore[return-value]
+    return portal.items(kind)
 
 
 def _language_is_usable(portal: Portal, language: str, declared: list[str], rel: str, problems: Problems) -> bool:
@@ -229,13 +229,11 @@ def _check_fingerprint(doc: Document, rel: str, problems: Problems) -> str | Non
 
 
 def _model_of(kind: str, item: Item[Any]) -> type[BaseModel]:
-    if kind == "roles":
-        return schema.Role
-    if kind == "paths":
-        return schema.LearningPath
-    if kind == "lessons":
-        return schema.LessonMeta
-    return schema.BUILTIN_PLAYBOOKS.get(item.data.kind, schema.CustomPlaybook)
+    model = TRANSLATABLE[kind].model
+    if model is not None:
+        return model
+    playbook_kind = PLAYBOOK_KINDS.get(item.data.kind)
+    return playbook_kind.model if playbook_kind is not None else schema.CustomPlaybook
 
 
 class _Overlay:
@@ -464,16 +462,17 @@ def localize(portal: Portal, language: str) -> Portal:
     home = found.get(("portal", ""))
     if home is None:
         fallbacks.add(("portal", ""))
+    swapped: dict[str, Any] = {folder: swap(folder, portal.items(folder))
+                               for folder in TRANSLATABLE if folder in OWN_FOLDERS}
     return dataclasses.replace(
         portal,
         config=home.data if home else portal.config,
         config_doc=home.doc if home else portal.config_doc,
-        roles=swap("roles", portal.roles),
-        paths=swap("paths", portal.paths),
-        lessons=swap("lessons", portal.lessons),
-        playbooks=swap("playbooks", portal.playbooks),
+        others={folder: swap(folder, items) if folder in TRANSLATABLE else items
+                for folder, items in portal.others.items()},
         language=language,
         fallbacks=fallbacks,
+        **swapped,
     )
 
 
@@ -512,8 +511,7 @@ class PageStatus:
 def status(portal: Portal) -> list[PageStatus]:
     """For each language but the default and each source file: translated, outdated or missing."""
     root = portal.root
-    sources = ["content/portal.yml", *(item.source for kind in ("roles", "paths", "playbooks", "lessons")
-                                       for item in _items(portal, kind).values())]
+    sources = ["content/portal.yml", *(item.source for kind in TRANSLATABLE for item in _items(portal, kind).values())]
     result = []
     for language in codes(portal)[1:]:
         for source in sources:

@@ -88,11 +88,11 @@ def resolve_source_link(portal: Portal, target: str) -> tuple[str, Any, str] | N
     if "/" in name:
         return None
     stem, dot, suffix = name.rpartition(".")
-    by_kind: dict[str, dict[str, Any]] = {
-        "lessons": portal.lessons, "roles": portal.roles, "paths": portal.paths, "playbooks": portal.playbooks,
-    }
-    items = by_kind.get(kind, {})
-    expected = ".md" if kind == "lessons" else ".yml"
+    known = portal.kinds.get(kind)
+    if known is None or not known.page:
+        return None  # not a folder of content, or one without pages (posts)
+    items = portal.items(kind)
+    expected = known.suffix
     if not dot or "." + suffix != expected or stem not in items:
         return None
     return (kind, items[stem], anchor)

@@ -24,6 +24,10 @@ of these."""
 
 ENGINE_PACKAGES = {"mkdocs", "material"}
 
+FINDS_BY_FILE = {"generator.kinds.registry": ("generator.kinds.", "generator.kinds.playbooks.")}
+"""Modules that import the modules of a package by listing its files (a kind is added by adding
+its module): they depend on every module there as if they imported each by name."""
+
 
 def _modules() -> dict[str, Path]:
     found = {}
@@ -65,6 +69,11 @@ def _graph() -> dict[str, dict[str, int]]:
         for module, line in _imports(name, path):
             if module in MODULES and module != name and module != "generator":
                 edges.setdefault(module, line)
+        for prefix in FINDS_BY_FILE.get(name, ()):
+            for module in MODULES:
+                rest = module.removeprefix(prefix)
+                if rest != module and "." not in rest and module != name:
+                    edges.setdefault(module, 0)
         graph[name] = edges
     return graph
 
@@ -168,6 +177,12 @@ def test_the_core_imports_nothing_of_the_engine() -> None:
 
 def test_the_rules_know_every_engine_module_they_name() -> None:
     assert set(MODULES) >= ENGINE_SIDE, ENGINE_SIDE - set(MODULES)
+    assert set(MODULES) >= set(FINDS_BY_FILE), set(FINDS_BY_FILE) - set(MODULES)
+
+
+def test_the_registry_is_seen_to_depend_on_every_kind_it_finds() -> None:
+    found = _graph()["generator.kinds.registry"]
+    assert {"generator.kinds.role", "generator.kinds.lesson", "generator.kinds.playbooks.tone"} <= set(found)
 
 
 def test_the_cycle_finder_names_a_cycle_hidden_in_a_function() -> None:

@@ -19,12 +19,14 @@ from hypothesis import strategies as st
 
 from generator import schema
 from generator.errors import Problems
+from generator.kinds.registry import PLAYBOOK_KINDS
 from generator.load import check_shape, load_content
 from generator.validate import check_portal
 from generator.yamlio import Document, YamlProblem, decode, parse, split_front_matter
 
 PROPERTY = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-MODELS = [schema.PortalConfig, schema.Role, schema.LearningPath, schema.LessonMeta, *schema.BUILTIN_PLAYBOOKS.values()]
+MODELS = [schema.PortalConfig, schema.Role, schema.LearningPath, schema.LessonMeta,
+          *(kind.model for kind in PLAYBOOK_KINDS.values())]
 PORTAL_YML = b"""organisation: Example Co
 introduction: Welcome.
 disclosure_hashtag: "#Example"

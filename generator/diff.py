@@ -498,7 +498,7 @@ def compare(old: Snapshot, new: Snapshot, renamed: dict[str, str] | None = None)
         if (kind, item_id) not in paired_new and item is not None:
             changes.append(Change(kind, "added", item.source,
                                   (Msg.of(ITEM_SUBJECT[kind], title=ctx.ref(kind, item_id)),),
-                                  (Msg.of("diff_item_added", details=_summary(kind, item, ctx)),),
+                                  (_added(kind, item),),
                                   item=item_id, inline=True))
     for (kind, item_id), item in sorted(removed.items()):
         if (kind, item_id) not in paired_old and item is not None:
@@ -576,9 +576,10 @@ def _item_change(kind: str, action: str, source: str, item_id: str, delta: Delta
                   field=delta.field, before=delta.before, after=delta.after)
 
 
-def _summary(kind: str, item: Item[Any], ctx: Context) -> Any:
+def _added(kind: str, item: Item[Any]) -> Msg:
+    """"added", with the facts the kind says of a new item when it says some."""
     summary = CONTENT_KINDS[kind].summary
-    return summary(item) if summary is not None else ()
+    return Msg.of("diff_item_added", details=summary(item)) if summary is not None else Msg.of("diff_item_added_plain")
 
 
 def _compare_translations(ctx: Context) -> list[Change]:

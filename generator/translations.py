@@ -375,7 +375,7 @@ def check_translations(
                                              doc=translation.doc, body=translation.body,
                                              body_line=translation.body_line)
                 check_lesson_body(portal, lesson, problems)
-            for field in ("introduction", "social_media"):
+            for field in _MARKDOWN_FIELDS:
                 text = getattr(translation.data, field, None)
                 if not text or (field,) not in translation.doc.values:
                     continue  # a field the translation leaves out shows the source's text, checked there
@@ -387,6 +387,12 @@ def check_translations(
                     problems.add(translation.source, *place(hazard.line, hazard.col),
                                  f"{hazard.message} (in `{field}`)",
                                  hint="this field is Markdown; ask a developer for an approved component")
+
+
+_MARKDOWN_FIELDS = tuple(dict.fromkeys(
+    ["introduction", *(field for kind in TRANSLATABLE.values() for field in kind.markdown_fields)]
+))
+"""Fields written in Markdown: portal.yml's introduction and those the content kinds declare."""
 
 
 def _check_languages(

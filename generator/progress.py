@@ -58,7 +58,7 @@ def load_for_report(root: Path) -> tuple[Portal | None, Problems]:
     return (portal if portal is not None and portal.config is not None else None), problems
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(slots=True)
 class Learner:
     """What the statements say about one learner, folded as they stream."""
 
@@ -97,6 +97,7 @@ class Records:
         """The same learners by the mbox exactly as written, so most statements cost one lookup."""
         self._latest: dict[str, str] = {}
         """While :meth:`add_all` runs: the latest timestamp per mbox as written, kept apart from the learners."""
+        self._fingerprints: dict[str, str] = {}
         self._targets: dict[str, tuple[str, str, str]] = {}
         """Activity ids of this site met so far -> (kind, item, part), so that each is split once."""
         self.counted = 0
@@ -195,28 +196,37 @@ class Records:
             if len(self._targets) < TARGETS_KEPT:
                 self._targets[object_id] = target
         kind, item, part = target
-        context = statement.get("context")
-        extensions = context.get("extensions") or {} if type(context) is dict else {}
-        if verb == "completed" and kind == "lessons" and not part:
-            known = learner.completed.get(item)
-            if known is None or stamp >= known[0]:
-                learner.completed[item] = (stamp, str(extensions.get(self.fingerprint, "")))
-            if item in self.with_refresher:
-                learner.completions.setdefault(item, []).append(stamp)
-        elif (verb == "passed" or verb == "failed") and kind == "lessons" and part == "check":
-            scaled = ((statement.get("result") or {}).get("score") or {}).get("scaled")
-            if isinstance(scaled, (int, float)) and scaled > learner.scores.get(item, -1.0):
-                learner.scores[item] = float(scaled)
-        elif verb == "agreed" and (kind == "lessons" or kind == "playbooks"):
-            key = f"{kind}/{item}"
-            known = learner.acknowledged.get(key)
-            if known is None or stamp >= known[0]:
-                learner.acknowledged[key] = (stamp, str(extensions.get(self.version, "")))
-        elif verb == "completed" and kind == "paths":
-            if item not in learner.paths or stamp < learner.paths[item]:
-                learner.paths[item] = stamp
+        if verb == "completed":
+            if kind == "lessons" and not part:
+                known = learner.completed.get(item)
+                if known is None or stamp >= known[0]:
+                    fingerprint = str(_extensions(statement).get(self.fingerprint, ""))
+                    # One string per version of a lesson, not one per completion: a large export holds
+                    # hundreds of thousands of completions of a few dozen versions.
+                    learner.completed[item] = (stamp, self._fingerprints.setdefault(fingerprint, fingerprint))
+                if item in self.with_refresher:
+                    learner.completions.setdefault(item, []).append(stamp)
+            elif kind == "paths":
+                if item not in learner.paths or stamp < learner.paths[item]:
+                    learner.paths[item] = stamp
+        elif verb == "passed" or verb == "failed":
+            if kind == "lessons" and part == "check":
+                scaled = ((statement.get("result") or {}).get("score") or {}).get("scaled")
+                if isinstance(scaled, (int, float)) and scaled > learner.scores.get(item, -1.0):
+                    learner.scores[item] = float(scaled)
+        elif verb == "agreed":
+            if kind == "lessons" or kind == "playbooks":
+                key = f"{kind}/{item}"
+                known = learner.acknowledged.get(key)
+                if known is None or stamp >= known[0]:
+                    learner.acknowledged[key] = (stamp, str(_extensions(statement).get(self.version, "")))
         elif verb == "shared" and kind == "posts":
-            learner.shares.append((stamp, item, str(extensions.get(self.network, ""))))
+            learner.shares.append((stamp, item, str(_extensions(statement).get(self.network, ""))))
+
+
+def _extensions(statement: dict[str, Any]) -> dict[str, Any]:
+    context = statement.get("context")
+    return context.get("extensions") or {} if type(context) is dict else {}
 
 
 def learner_key(actor: dict[str, Any]) -> str | None:

@@ -45,8 +45,8 @@ def load_for_report(root: Path) -> tuple[Portal | None, Problems]:
 
     A report needs the content in its default language: roles, paths, lessons and their fingerprints,
     due-day rules, acknowledgements, the rewards playbook. Those are read and checked as ``portal validate``
-    checks them; translations and the site's templates are not read, since no report shows them (a mistake
-    there stops ``portal build``, not HR's report).
+    checks them; translations, the site's templates and the links to sections of its rendered pages are not,
+    since no report shows them (a mistake there stops ``portal build``, not HR's report).
     """
     from generator.load import load_content
     from generator.validate import check_portal
@@ -54,7 +54,7 @@ def load_for_report(root: Path) -> tuple[Portal | None, Problems]:
     with collector_paused():
         portal, problems = load_content(root, translations=False)
         if portal is not None:
-            check_portal(portal, problems)
+            check_portal(portal, problems, links=False)
     return (portal if portal is not None and portal.config is not None else None), problems
 
 
@@ -206,9 +206,8 @@ class Records:
                     learner.completed[item] = (stamp, self._fingerprints.setdefault(fingerprint, fingerprint))
                 if item in self.with_refresher:
                     learner.completions.setdefault(item, []).append(stamp)
-            elif kind == "paths":
-                if item not in learner.paths or stamp < learner.paths[item]:
-                    learner.paths[item] = stamp
+            elif kind == "paths" and (item not in learner.paths or stamp < learner.paths[item]):
+                learner.paths[item] = stamp
         elif verb == "passed" or verb == "failed":
             if kind == "lessons" and part == "check":
                 scaled = ((statement.get("result") or {}).get("score") or {}).get("scaled")

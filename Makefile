@@ -49,6 +49,14 @@ test: setup-test
 bench: setup-test
 	$(BIN)/python bench/run.py
 
+## lint: ruff and mypy over generator/, tests/ and bench/ (the paths are set in pyproject.toml)
+# No `ruff format --check`: the code is not in ruff's format, and reformatting it all is a
+# change of its own.
+.PHONY: lint
+lint: setup-test
+	$(BIN)/ruff check
+	$(BIN)/mypy
+
 ## lock: refresh requirements/*.txt from pyproject.toml's ranges (needs the package index)
 lock:
 	bash requirements/lock

@@ -97,7 +97,9 @@ _ALIASES = {"twitter": "x", "fb": "facebook", "ig": "instagram", "insta": "insta
 _NETWORK_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 
 # The same expressions are in assets/share.js.
-_URL = re.compile(r"https?://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
+# The scheme in any case, as X reads it (HTTPS://... is a link too); spelled out rather than with
+# a case-insensitive group, which the browser's expressions do not all support.
+_URL = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
 _URL_TRAILING = ".,:;!?'\")]"
 _BARE_WWW = re.compile(r"(?<![\w/.@-])www\.[A-Za-z0-9-]+\.[A-Za-z0-9.\-/?#=&%_~]+")
 _X_ONE = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))

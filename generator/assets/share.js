@@ -7,7 +7,7 @@
 
   /* --- counting (see generator/posts.py) ------------------------------------------------ */
 
-  var URL_RE = /https?:\/\/[A-Za-z0-9\-._~:\/?#\[\]@!$&'()*+,;=%]+/g;
+  var URL_RE = /[Hh][Tt][Tt][Pp][Ss]?:\/\/[A-Za-z0-9\-._~:\/?#\[\]@!$&'()*+,;=%]+/g;
   var TRAILING = ".,:;!?'\")]";
   var X_ONE = [[0, 4351], [8192, 8205], [8208, 8223], [8242, 8247]];
   // An emoji as one unit (see _EMOJI in generator/posts.py: the same expression).

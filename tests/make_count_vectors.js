@@ -1,6 +1,6 @@
 // Writes tests/vectors/x-count.json: texts and the length X gives them, from the official
 // twitter-text library (a dev dependency). The share page's counters (generator/posts.py and
-// generator/assets/share.js) are tested against this file. Run: node tests/make_count_vectors.js
+// generator/assets/lib/posts.js) are tested against this file. Run: node tests/make_count_vectors.js
 "use strict";
 const fs = require("fs");
 const path = require("path");

@@ -775,7 +775,7 @@
       var file = picker.files && picker.files[0];
       if (!file) return;
       file.text().then(function (text) {
-        var data = null;
+        var data;
         try {
           data = JSON.parse(text);
         } catch (error) {

@@ -154,7 +154,7 @@
     area.className = "portal-sr-only";
     document.body.appendChild(area);
     area.select();
-    var ok = false;
+    var ok;
     try { ok = document.execCommand("copy"); } catch (error) { ok = false; }
     document.body.removeChild(area);
     return ok;

@@ -179,6 +179,44 @@ def test_ics_lines_are_folded_as_every_vector_says():
     assert wrong(EXPORT["fold"], got, "folded") == []
 
 
+# --- the browser gets the same rules ------------------------------------------------------------
+
+
+def test_every_page_loads_the_shared_rules_before_the_portals_scripts(sample):
+    """The generator puts assets/lib/ first, also for a repository whose mkdocs.yml lists some of
+    them already or none (as every mkdocs.yml written before they existed)."""
+    from generator.project import LIBRARY_SCRIPTS, mkdocs_config, read_theme_config
+    from generator.render import Renderer
+    from generator.validate import validate
+
+    portal, problems = validate(sample)
+    assert portal is not None and not problems.errors
+    base = read_theme_config(sample)
+    for listed in (base.get("extra_javascript") or [], ["assets/lib/posts.js", "assets/share.js"]):
+        config = mkdocs_config(portal, {**base, "extra_javascript": listed}, Renderer(portal),
+                               docs_dir=sample / "docs", site_dir=sample / "site")
+        scripts = config["extra_javascript"]
+        assert scripts[:len(LIBRARY_SCRIPTS)] == list(LIBRARY_SCRIPTS)
+        assert len(scripts) == len(set(scripts)) and "assets/share.js" in scripts
+    for script in LIBRARY_SCRIPTS:
+        assert (REPO / "generator" / script).is_file()
+
+
+def test_the_share_page_hands_its_script_the_rules_posts_py_counts_with(sample):
+    import html
+    import re
+
+    from generator.render import Renderer
+    from generator.validate import validate
+
+    portal, problems = validate(sample)
+    assert portal is not None and not problems.errors
+    page = Renderer(portal).render()[posts.SHARE_PAGE]
+    carried = re.search(r'data-rules="([^"]*)"', page)
+    assert carried is not None
+    assert json.loads(html.unescape(carried.group(1))) == posts.browser_rules() == COUNT["rules"]
+
+
 # --- where the expected values come from ---------------------------------------------------------
 
 

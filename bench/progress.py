@@ -16,7 +16,6 @@ import argparse
 import datetime as dt
 import json
 import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -73,7 +72,8 @@ def generate(folder: Path, people: int, statements: int, seed: int) -> tuple[Pat
                 "actor": {"objectType": "Agent", "mbox": "mailto:" + rng.choice(emails)},
                 "verb": {"id": VERBS[verb], "display": {"en": verb}},
                 "object": {"objectType": "Activity",
-                           "id": activity_id(site, "lessons", lesson, "check" if verb in ("passed", "failed") else None)},
+                           "id": activity_id(site, "lessons", lesson,
+                                             "check" if verb in ("passed", "failed") else None)},
                 "context": {"extensions": {fingerprint: portal.lessons[lesson].fingerprint}},
             }
             if verb in ("passed", "failed"):

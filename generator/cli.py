@@ -153,7 +153,8 @@ def init(root: Path, target: Path, organisation: str | None, sample: bool, langu
 
 @main.command()
 @click.option("--roster", "roster_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="CSV of people: email, name, role, start_date[, language, manager, account]. Keep it out of content/.")
+              help="CSV of people: email, name, role, start_date[, language, manager, account]. "
+                   "Keep it out of content/.")
 @click.option("--lrs", "lrs_url", metavar="URL", help="The LRS's xAPI base URL (the folder holding `statements`).")
 @click.option("--statements", "statements_file", type=click.Path(dir_okay=False, path_type=Path),
               help="A statements export instead of an LRS: a JSON array, or one statement per line.")
@@ -216,7 +217,7 @@ def progress(root: Path, roster_file: Path, lrs_url: str | None, statements_file
     if bad and not skip_bad:
         for item in bad[:50]:
             click.echo(f"{statements_file}:{item.line}:{item.col}: {item.message}", err=True)
-        more = f" (the first 50 shown)" if len(bad) > 50 else ""
+        more = " (the first 50 shown)" if len(bad) > 50 else ""
         raise click.ClickException(f"{len(bad)} malformed statement(s){more}; fix the export, or give --skip-bad "
                                    "to count them and report on the rest")
     counts["skipped"] += len(bad)

@@ -201,7 +201,8 @@ def _chart(reports: list[PersonReport], today: dt.date) -> str:
     desc = (f"From {first.isoformat()} to {today.isoformat()}, completed required lessons grew to {running} "
             f"of {total} ({share}%).")
     return (
-        f'<figure class="chart"><svg viewBox="0 0 {width} {height}" role="img" aria-labelledby="chart-title chart-desc">'
+        f'<figure class="chart"><svg viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="chart-title chart-desc">'
         f'<title id="chart-title">Completion over time</title><desc id="chart-desc">{html.escape(desc)}</desc>'
         f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" class="axis"/>'
         f'<line x1="{pad}" y1="{pad}" x2="{pad}" y2="{height - pad}" class="axis"/>'
@@ -294,7 +295,8 @@ def to_html(reports: list[PersonReport], today: dt.date, counts: dict[str, int],
         required = report.required
         done = report.count("done")
         body.append(
-            f'<tr data-role="{e(report.role_title)}" data-manager="{e(p.manager)}" data-state="{" ".join(sorted(states))}">'
+            f'<tr data-role="{e(report.role_title)}" data-manager="{e(p.manager)}" '
+            f'data-state="{" ".join(sorted(states))}">'
             f'<th scope="row"><details><summary>{e(p.name)}</summary><ul>{details}</ul></details></th>'
             f"<td>{e(p.email)}</td><td>{e(report.role_title)}</td><td>{e(p.manager)}</td>"
             f'<td data-sort="{done / required if required else 1:.4f}">{done} / {required}</td>'

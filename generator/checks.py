@@ -56,8 +56,14 @@ class Rendering:
     """Whether the theme has interface strings for a language code (None: not checked)."""
 
 
-def check_portal(portal: Portal, problems: Problems, rendering: Rendering | None = None) -> None:
-    """Every cross-file check, in a stable order; without ``rendering``, links to sections are not checked."""
+def check_portal(
+    portal: Portal, problems: Problems, rendering: Rendering | None = None, *, links: bool = True
+) -> None:
+    """Every cross-file check, in a stable order.
+
+    Without ``rendering`` (or without ``links``) the links to sections of the rendered pages are not
+    checked (reports render none); without ``rendering`` the theme's languages are not either.
+    """
     _check_ids(portal, problems)
     for kind in CONTENT_KINDS.values():
         if not kind.needs_settings:
@@ -71,7 +77,7 @@ def check_portal(portal: Portal, problems: Problems, rendering: Rendering | None
         check_translations(portal, problems, rendering.theme_has_language if rendering else None)
         _check_changes_since(portal, problems)
         check_learning_records(portal, problems)
-        if rendering is not None:
+        if rendering is not None and links:
             check_link_targets(portal, problems, rendering)
     problems.report_skipped()
 

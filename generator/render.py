@@ -294,7 +294,8 @@ class Renderer:
             if reveal == "after_pass":
                 parts.append(f'<p class="portal-explanation"{text} data-sealed="{key.sealed}" hidden></p>')
             elif reveal == "always":
-                parts.append(f'<p class="portal-explanation"{text} data-answer="{question.options.index(question.answer)}" '
+                answer = question.options.index(question.answer)
+                parts.append(f'<p class="portal-explanation"{text} data-answer="{answer}" '
                              f"hidden>{h(question.explanation)}</p>")
             parts.append("</fieldset>")
         parts.append("</section>")

@@ -48,6 +48,7 @@ def validate(root: Path, cache: ContentCache | None = None) -> tuple[Portal | No
     return (portal if portal is not None and portal.config is not None else None), problems
 
 
-def check_portal(portal: Portal, problems: Problems) -> None:
-    """Every cross-file check of :mod:`generator.checks`, with the portal's own pages for the links."""
-    checks.check_portal(portal, problems, RENDERING)
+def check_portal(portal: Portal, problems: Problems, *, links: bool = True) -> None:
+    """Every cross-file check of :mod:`generator.checks`, with the portal's own pages for the links
+    (without ``links``, not the links to sections of the rendered pages)."""
+    checks.check_portal(portal, problems, RENDERING, links=links)

@@ -13,7 +13,7 @@ then runs, each in its own process, on the same content within one run:
 
 For each it prints the wall time, the processor time (user and system, the process and all its
 children: what other work on a shared machine does not inflate) and the peak memory of the whole
-process tree, sampled every 50 ms from the kernel: the sum of every process's proportional set
+process tree, sampled every 0.25 s from the kernel: the sum of every process's proportional set
 size (PSS: a page that forked workers share counts once in all), and the sum of their resident
 sets (RSS: shared pages counted in each). Then the ratios: parallel / sequential (target: wall
 time at most 0.6 on two cores) and each engine / MkDocs.
@@ -45,7 +45,7 @@ from run import PY, folder_bytes  # noqa: E402
 
 REPO = HERE.parent
 TARGET_PARALLEL = 0.6
-SAMPLE_EVERY_S = 0.05
+SAMPLE_EVERY_S = 0.25
 
 
 @dataclass

@@ -22,10 +22,13 @@ import threading
 import time
 import traceback
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from pathlib import Path
 
 from generator import engines, languages
+from generator.buildlog import ENGINE_LOGGERS
 from generator.engines import BuildFailed
 from generator.errors import ContentError
 from generator.load import CONTENT_DIR
@@ -145,8 +148,7 @@ def _build_in_parallel(settings: _BuildSettings, tasks: list[_LanguageTask], sta
     ]
     _PARALLEL = settings
     try:
-        with multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_started) as pool:
-            results = pool.map(_build_in_worker, placed, chunksize=1)
+        results = _run_workers(placed, jobs)
         outcomes = []
         for outcome, records in results:  # each language's messages together, in the order of the languages
             for record in records:
@@ -162,6 +164,29 @@ def _build_in_parallel(settings: _BuildSettings, tasks: list[_LanguageTask], sta
     finally:
         _PARALLEL = None
         shutil.rmtree(parts, ignore_errors=True)
+
+
+def _run_workers(tasks: list[_LanguageTask], jobs: int) -> list[tuple[int | BaseException, list[logging.LogRecord]]]:
+    """Each task's outcome from ``jobs`` forked workers, in the order of ``tasks``.
+
+    A worker that dies (killed, out of memory) fails the build instead of leaving it waiting
+    for ever; when the build itself is stopped, its workers are ended at once.
+    """
+    executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=_worker_started)
+    try:
+        results = list(executor.map(_build_in_worker, tasks))
+    except BrokenProcessPool as error:
+        executor.shutdown(wait=True, cancel_futures=True)
+        raise BuildFailed(
+            "a process building the languages ended abruptly (killed, or out of memory?): try --jobs 1"
+        ) from error
+    except BaseException:
+        for child in multiprocessing.active_children():  # this build's workers: it starts no other
+            child.terminate()
+        executor.shutdown(wait=True, cancel_futures=True)
+        raise
+    executor.shutdown(wait=True)
+    return results
 
 
 def _worker_started() -> None:
@@ -191,9 +216,11 @@ class _RecordKeeper(logging.Handler):
 def _build_in_worker(task: _LanguageTask) -> tuple[int | BaseException, list[logging.LogRecord]]:
     """One language, in a worker: its page count or the exception it raised, and what it logged."""
     assert _PARALLEL is not None
-    logger, keeper = logging.getLogger("mkdocs"), _RecordKeeper()
-    handlers, propagate = logger.handlers[:], logger.propagate
-    logger.handlers[:], logger.propagate = [keeper], False
+    keeper = _RecordKeeper()
+    loggers = [logging.getLogger(name) for name in ENGINE_LOGGERS]
+    saved = [(logger.handlers[:], logger.propagate) for logger in loggers]
+    for logger in loggers:
+        logger.handlers[:], logger.propagate = [keeper], False
     try:
         return _build_language(_PARALLEL, task), keeper.records
     except Exception as error:
@@ -203,7 +230,8 @@ def _build_in_worker(task: _LanguageTask) -> tuple[int | BaseException, list[log
             error = RuntimeError(f"building language '{task.language}' failed:\n{traceback.format_exc()}")
         return error, keeper.records
     finally:
-        logger.handlers[:], logger.propagate = handlers, propagate
+        for logger, (handlers, propagate) in zip(loggers, saved, strict=True):
+            logger.handlers[:], logger.propagate = handlers, propagate
 
 
 def _raise_all(failures: list[BaseException]) -> None:

@@ -46,10 +46,13 @@ def report(root: Path, problems: list[Problem], files: int) -> None:
 def _setup_logging(verbose: bool) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
-    logger = logging.getLogger("mkdocs")
-    logger.handlers[:] = [handler]
-    logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
-    logger.propagate = False
+    from generator.buildlog import ENGINE_LOGGERS
+
+    for name in ENGINE_LOGGERS:  # MkDocs', or ProperDocs' in its place
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [handler]
+        logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
+        logger.propagate = False
 
 
 @click.group()

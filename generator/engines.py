@@ -34,6 +34,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator.buildlog import ENGINE_LOGGERS
 from generator.templatecheck import template_problem
 
 if TYPE_CHECKING:
@@ -172,12 +173,14 @@ def _dirty_notice_silenced(dirty: bool) -> Iterator[None]:
     if not dirty:
         yield
         return
-    logger, notice = logging.getLogger("mkdocs.commands.build"), _DirtyBuildNotice()
-    logger.addFilter(notice)
+    loggers, notice = [logging.getLogger(f"{name}.commands.build") for name in ENGINE_LOGGERS], _DirtyBuildNotice()
+    for logger in loggers:
+        logger.addFilter(notice)
     try:
         yield
     finally:
-        logger.removeFilter(notice)
+        for logger in loggers:
+            logger.removeFilter(notice)
 
 
 class _WarningRecorder(logging.Handler):
@@ -229,7 +232,8 @@ def run_mkdocs(
 
     previous_index = search.read_index(target) if dirty else None
     warnings = _WarningRecorder()
-    logging.getLogger("mkdocs").addHandler(warnings)
+    for name in ENGINE_LOGGERS:
+        logging.getLogger(name).addHandler(warnings)
     try:
         config = load_config(str(project.config_path), strict=True)
         plugin = config.plugins[PLUGIN_NAME]
@@ -249,7 +253,8 @@ def run_mkdocs(
         raise_template_error(error, portal, language, warnings.messages)
         raise
     finally:
-        logging.getLogger("mkdocs").removeHandler(warnings)
+        for name in ENGINE_LOGGERS:
+            logging.getLogger(name).removeHandler(warnings)
 
 
 # --- Zensical, as a command ----------------------------------------------------------------------

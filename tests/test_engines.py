@@ -80,6 +80,31 @@ def test_a_language_that_fails_in_a_parallel_build_is_named_and_the_previous_sit
     assert not [path.name for path in tmp_path.glob(".site*")], "a staging or language folder was left behind"
 
 
+KILLING_HOOK = '''
+import os, signal
+
+def on_config(config, **kwargs):
+    if config.theme["language"] == "el":
+        os.kill(os.getpid(), signal.SIGKILL)
+    return config
+'''
+
+
+def test_a_worker_killed_outright_fails_the_build_instead_of_hanging_it(runner, sample, tmp_path):
+    site = tmp_path / "site"
+    assert run_portal(runner, sample, "build", "--site-dir", str(site), "--jobs", "2").exit_code == 0
+    before = tree(site)
+    hook = tmp_path / "killing_hook.py"
+    hook.write_text(KILLING_HOOK, "utf-8")
+    with (sample / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write(f"\nhooks:\n  - {hook}\n")
+    result = run_portal(runner, sample, "build", "--site-dir", str(site), "--jobs", "2")
+    assert result.exit_code == 1
+    assert "ended abruptly" in result.output and "The previous site is untouched." in result.output
+    assert tree(site) == before
+    assert not list(tmp_path.glob(".site*"))
+
+
 def test_every_failing_language_of_a_parallel_build_is_reported(sample, tmp_path):
     from generator.build import BuildFailed, build_portal
     from generator.load import load_content

@@ -132,7 +132,8 @@ def measure(label: str, argv: list[str], site: Path, env: dict[str, str]) -> Mea
     result.peak_pss_mib, result.peak_rss_mib, result.processes = peaks[0] / 1024, peaks[1] / 1024, peaks[2]
     if process.returncode != 0:
         lines = [line for line in output.splitlines() if line.strip()]
-        result.error = (lines[0] if lines else f"exit status {process.returncode}")[:300]
+        said = [line for line in lines if line.startswith("Error")] or lines[-1:]  # not the content's warnings
+        result.error = (said[0] if said else f"exit status {process.returncode}")[:300]
     else:
         result.site_mib = folder_bytes(site) / 2**20
     return result

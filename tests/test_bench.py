@@ -67,5 +67,5 @@ def test_engines_bench_runs_at_a_tiny_scale_and_prints_its_figures(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     for figure in ("mkdocs, languages one by one", "languages at once", "PSS MiB", "RSS MiB",
                    "parallel (2 jobs) / sequential: wall x", "target: wall at most x0.6",
-                   "no-such-engine, 2 languages at once failed: Usage:"):
+                   "no-such-engine, 2 languages at once failed: Error: Invalid value for '--engine'"):
         assert figure in result.stdout, figure

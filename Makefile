@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 # requirements/lock); pyproject.toml keeps the ranges for people who install the package.
 INSTALL = $(BIN)/pip install --quiet --require-hashes --no-deps
 
-.PHONY: setup setup-test setup-properdocs setup-zensical portal test serve validate bench lock clean
+.PHONY: setup setup-test setup-properdocs setup-zensical portal test serve validate bench lock clean lint-js test-js
 
 ## setup: create .venv and install the portal at the locked versions
 setup: $(VENV)/.runtime
@@ -62,9 +62,27 @@ test: setup-test
 	bash .ci/servers
 	$(BIN)/python -m pytest
 
+## lint-js: ESLint (eslint.config.mjs, from node_modules/: `npm ci`) on the browser scripts and their tests
+JS_LINTED := generator/assets generator/records generator/lms_adapter tests/js tests/make_count_vectors.js
+lint-js:
+	test -x node_modules/.bin/eslint || npm ci --no-audit --no-fund --loglevel=error
+	node_modules/.bin/eslint --max-warnings 0 $(JS_LINTED)
+
+## test-js: the browser scripts' rules against the shared vectors in tests/vectors/, in Node
+test-js:
+	node --test tests/js/
+
 ## bench: measure build cost against plain MkDocs (see bench/README.md)
 bench: setup-test
 	$(BIN)/python bench/run.py
+
+## lint: ruff and mypy over generator/, tests/ and bench/ (the paths are set in pyproject.toml)
+# No `ruff format --check`: the code is not in ruff's format, and reformatting it all is a
+# change of its own.
+.PHONY: lint
+lint: setup-test
+	$(BIN)/ruff check
+	$(BIN)/mypy
 
 ## lock: refresh requirements/*.txt from pyproject.toml's ranges (needs the package index)
 lock:

@@ -182,7 +182,8 @@ def init(root: Path, target: Path, organisation: str | None, sample: bool, langu
 
 @main.command()
 @click.option("--roster", "roster_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="CSV of people: email, name, role, start_date[, language, manager, account]. Keep it out of content/.")
+              help="CSV of people: email, name, role, start_date[, language, manager, account]. "
+                   "Keep it out of content/.")
 @click.option("--lrs", "lrs_url", metavar="URL", help="The LRS's xAPI base URL (the folder holding `statements`).")
 @click.option("--statements", "statements_file", type=click.Path(dir_okay=False, path_type=Path),
               help="A statements export instead of an LRS: a JSON array, or one statement per line.")
@@ -216,7 +217,7 @@ def progress(root: Path, roster_file: Path, lrs_url: str | None, statements_file
 
     if (lrs_url is None) == (statements_file is None):
         raise click.UsageError("give either --lrs URL or --statements FILE")
-    portal = _checked_portal(root)
+    portal = _checked_portal(root, check=progress_model.load_for_report)
     if not portal.config.site_url:
         raise click.ClickException("content/portal.yml has no site_url: statements name activities by it")
     people, problems = load_roster(roster_file, portal, str(roster_file))
@@ -228,11 +229,7 @@ def progress(root: Path, roster_file: Path, lrs_url: str | None, statements_file
     bad: list[BadStatement] = []
     try:
         if statements_file is not None:
-            for item in read_file(statements_file):
-                if isinstance(item, BadStatement):
-                    bad.append(item)
-                else:
-                    records.add(item)
+            bad = records.add_all(read_file(statements_file))
         else:
             assert lrs_url is not None
             host = urllib.parse.urlsplit(lrs_url).hostname or ""
@@ -249,7 +246,7 @@ def progress(root: Path, roster_file: Path, lrs_url: str | None, statements_file
     if bad and not skip_bad:
         for item in bad[:50]:
             click.echo(f"{statements_file}:{item.line}:{item.col}: {item.message}", err=True)
-        more = f" (the first 50 shown)" if len(bad) > 50 else ""
+        more = " (the first 50 shown)" if len(bad) > 50 else ""
         raise click.ClickException(f"{len(bad)} malformed statement(s){more}; fix the export, or give --skip-bad "
                                    "to count them and report on the rest")
     counts["skipped"] += len(bad)
@@ -280,11 +277,14 @@ def progress(root: Path, roster_file: Path, lrs_url: str | None, statements_file
         raise SystemExit(1)
 
 
-def _checked_portal(root: Path, *, allow: set[Problem] | None = None):  # type: ignore[no-untyped-def]
-    """The validated portal, or exit 1 after printing its errors (those in ``allow`` excepted)."""
+def _checked_portal(root: Path, *, allow: set[Problem] | None = None, check=None):  # type: ignore[no-untyped-def]
+    """The validated portal, or exit 1 after printing its errors (those in ``allow`` excepted).
+
+    ``check``: what loads and checks the content, when a command needs less than all of it.
+    """
     from generator.validate import validate as run_validation
 
-    portal, problems = run_validation(root)
+    portal, problems = (check or run_validation)(root)
     blocking = [p for p in problems.errors if p not in (allow or set())]
     if portal is None or blocking:
         report(root, problems.items, portal.files if portal else 0)

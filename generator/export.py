@@ -12,7 +12,7 @@ import csv
 import dataclasses
 import datetime as dt
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -93,14 +93,21 @@ def rows(portal: Portal, items: list[PlanItem]) -> list[Row]:
 
 def to_csv(schedule: list[Row]) -> str:
     """RFC 4180 CSV (CRLF line ends, quotes only where needed), one row per due lesson."""
+    return csv_record(CSV_COLUMNS) + "".join(csv_record(csv_values(row)) for row in schedule)
+
+
+def csv_values(row: Row) -> list[object]:
+    """One schedule row's values, in the order of :data:`CSV_COLUMNS`."""
+    return [
+        row.due.isoformat(), row.kind, row.day, row.lesson_id, row.title, row.minutes,
+        "yes" if row.required else "no", row.path_id, row.path_title, row.url,
+    ]
+
+
+def csv_record(values: Iterable[object]) -> str:
+    """One CSV record with its CRLF, as the csv module writes it."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in schedule:
-        writer.writerow([
-            row.due.isoformat(), row.kind, row.day, row.lesson_id, row.title, row.minutes,
-            "yes" if row.required else "no", row.path_id, row.path_title, row.url,
-        ])
+    csv.writer(buffer, lineterminator="\r\n").writerow(values)
     return buffer.getvalue()
 
 

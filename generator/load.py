@@ -324,13 +324,15 @@ class ContentCache:
         self._seen = set()
 
 
-def load_content(root: Path, cache: ContentCache | None = None) -> tuple[Portal | None, Problems]:
+def load_content(root: Path, cache: ContentCache | None = None, *,
+                 translations: bool = True) -> tuple[Portal | None, Problems]:
     """Like :func:`load_portal`, but keeps what could be read even when ``portal.yml`` could not.
 
     The cross-file checks then still run, so one run reports every mistake;
     the returned portal's ``config`` is None in that case and it must not be
     rendered. None only when there is no ``content/`` folder. With ``cache``,
-    files unchanged since its last run are not parsed again (see :class:`ContentCache`).
+    files unchanged since its last run are not parsed again (see :class:`ContentCache`). Without
+    ``translations``, files in other languages are counted but not read (for reports, which show the source).
     """
     problems = Problems()
     content = root / CONTENT_DIR
@@ -409,7 +411,7 @@ def load_content(root: Path, cache: ContentCache | None = None) -> tuple[Portal 
     portal.posts = found["posts"]
     from generator.translations import load_translations  # local: it reads sources through this module
 
-    if portal.config is not None:  # which languages exist is a setting of portal.yml
+    if portal.config is not None and translations:  # which languages exist is a setting of portal.yml
         load_translations(portal, translated, problems, cache)
     if cache is not None:
         cache.forget_unseen()

@@ -96,8 +96,10 @@ BUILTIN_NETWORKS: dict[str, Network] = {
 _ALIASES = {"twitter": "x", "fb": "facebook", "ig": "instagram", "insta": "instagram", "linked-in": "linkedin"}
 _NETWORK_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 
-# The same expressions are in assets/share.js.
-_URL = re.compile(r"https?://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
+# The share page hands these to assets/lib/posts.js (browser_rules below).
+# The scheme in any case, as X reads it (HTTPS://... is a link too); spelled out rather than with
+# a case-insensitive group, which the browser's expressions do not all support.
+_URL = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
 _URL_TRAILING = ".,:;!?'\")]"
 _BARE_WWW = re.compile(r"(?<![\w/.@-])www\.[A-Za-z0-9-]+\.[A-Za-z0-9.\-/?#=&%_~]+")
 _X_ONE = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
@@ -113,6 +115,24 @@ _EMOJI = re.compile(
     "[\U0001f1e6-\U0001f1ff]{2}|[0-9#*]\ufe0f?\u20e3|\U0001f3f4[\U000e0020-\U000e007e]+\U000e007f"
     f"|{_PICTOGRAPH}(?:\u200d{_PICTOGRAPH})*"
 )
+
+
+def browser_rules() -> dict[str, Any]:
+    """The counting rules' expressions and weights as the share page hands them to its script
+    (``assets/lib/posts.js`` compiles the same expressions), so that they are written only here."""
+    return {
+        "link": _script_pattern(_URL.pattern),
+        "link_trailing": _URL_TRAILING,
+        "one": [list(pair) for pair in _X_ONE],
+        "emoji": _script_pattern(_EMOJI.pattern),
+    }
+
+
+def _script_pattern(pattern: str) -> str:
+    """``pattern`` with every character beyond ASCII written as a ``\\u{...}`` escape, which
+    JavaScript's expressions with the ``u`` flag read as that character: the page stays ASCII and
+    no joiner or variation selector is left bare in its HTML."""
+    return "".join(ch if ord(ch) < 128 else f"\\u{{{ord(ch):x}}}" for ch in pattern)
 
 
 def networks(portal: Portal) -> dict[str, Network]:
@@ -545,7 +565,7 @@ def share_page(renderer: Renderer) -> str:
         "share.md.j2", SHARE_PAGE, meta,
         posts=posts, networks=[shown_networks[n] for n in order], roles=portal.roles_by_level(),
         rewards=rewards, points=points, disclosure=tag, appended=appended,
-        strings=strings, role_keys=ROLE_STORAGE_KEYS,
+        strings=strings, role_keys=ROLE_STORAGE_KEYS, rules=browser_rules(),
     )
 
 

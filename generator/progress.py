@@ -19,19 +19,46 @@ import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
+from generator.errors import Problems
+from generator.memory import collector_paused
 from generator.model import Portal
 from generator.roster import Person
-from generator.schedule import DayRules, entry_date, role_entries
+from generator.schedule import DayRules, Entry, entry_date, role_entries
+from generator.statements import BadStatement
 from generator.xapi import VERBS, base_iri, fingerprint_extension, network_extension, version_extension
 
 STATUSES = ("done", "redo", "overdue", "due")
 REFRESHER_NOTICE_DAYS = 30
 """A refresher is listed from this many days before it is due."""
+_NOTICE = dt.timedelta(days=REFRESHER_NOTICE_DAYS)
+SEEN = "seen"
+"""The verbs that only show a learner has started (a lesson opened, a question answered), folded as one."""
+TARGETS_KEPT = 50_000
+"""At most this many activity ids are kept split (an export about a few hundred items needs a few hundred)."""
 
 
-@dataclasses.dataclass
+def load_for_report(root: Path) -> tuple[Portal | None, Problems]:
+    """The content a report reads, with every problem of it located; the portal is None when it cannot be used.
+
+    A report needs the content in its default language: roles, paths, lessons and their fingerprints,
+    due-day rules, acknowledgements, the rewards playbook. Those are read and checked as ``portal validate``
+    checks them; translations, the site's templates and the links to sections of its rendered pages are not,
+    since no report shows them (a mistake there stops ``portal build``, not HR's report).
+    """
+    from generator.load import load_content
+    from generator.validate import check_portal
+
+    with collector_paused():
+        portal, problems = load_content(root, translations=False)
+        if portal is not None:
+            check_portal(portal, problems, links=False)
+    return (portal if portal is not None and portal.config is not None else None), problems
+
+
+@dataclasses.dataclass(slots=True)
 class Learner:
     """What the statements say about one learner, folded as they stream."""
 
@@ -60,70 +87,145 @@ class Records:
         self.fingerprint = fingerprint_extension(site_url)
         self.version = version_extension(site_url)
         self.network = network_extension(site_url)
-        self.verbs = {iri: name for name, iri in VERBS.items()}
+        self.verbs = {iri: SEEN if name in ("experienced", "answered") else name for name, iri in VERBS.items()}
+        """Verb IRI -> our name for it; the verbs that only show a learner has started all become SEEN."""
         self.with_refresher = {
             lesson for path in portal.paths.values() if path.data.refresher for lesson in path.data.refresher.lessons
         }
         self.learners: dict[str, Learner] = {}
         self._by_mbox: dict[str, Learner] = {}
         """The same learners by the mbox exactly as written, so most statements cost one lookup."""
+        self._latest: dict[str, str] = {}
+        """While :meth:`add_all` runs: the latest timestamp per mbox as written, kept apart from the learners."""
+        self._fingerprints: dict[str, str] = {}
+        self._targets: dict[str, tuple[str, str, str]] = {}
+        """Activity ids of this site met so far -> (kind, item, part), so that each is split once."""
         self.counted = 0
         self.ignored = 0
 
     def add(self, statement: dict[str, Any]) -> None:
-        """Fold one statement in; statements about other sites or with other verbs are counted as ignored.
-
-        This runs once per statement of a large export, so it does as little as it can.
-        """
+        """Fold one statement in; statements about other sites or with other verbs are counted as ignored."""
         self.counted += 1
+        if not self._fold(statement):
+            self.ignored += 1
+
+    def add_all(self, stream: Iterable[dict[str, Any] | BadStatement]) -> list[BadStatement]:
+        """Fold in every statement of ``stream`` as :meth:`add` does; return the entries that are not statements.
+
+        This runs once per statement of a large export, and what it costs beyond decoding is what the
+        report costs. So the usual statement (an mbox already met, a timestamp, a verb and an activity id)
+        takes a short path: a few lookups, and for a lesson opened or a question answered (most of them)
+        only its mbox's latest time. Anything else takes :meth:`add`'s path, under the same rules.
+        """
+        bad: list[BadStatement] = []
+        verbs, latest, by_mbox = self.verbs.get, self._latest, self._by_mbox
+        prefix = self.prefix or "\0"  # without a site_url no learner is ever met, so no statement gets past `last`
+        entries = ignored = 0
+        statement: Any
+        with collector_paused():  # the records grow for the whole stream and hold no cycles
+            try:
+                for entries, statement in enumerate(stream, start=1):  # noqa: B007 (the count is read after)
+                    try:
+                        verb = verbs(statement["verb"]["id"])
+                        object_id = statement["object"]["id"]
+                        mbox = statement["actor"]["mbox"]
+                        last = latest[mbox]
+                        stamp = statement["timestamp"] or statement.get("stored") or ""
+                        ours = object_id.startswith(prefix)
+                    except (KeyError, TypeError, AttributeError):
+                        if isinstance(statement, BadStatement):
+                            bad.append(statement)
+                        elif not self._fold(statement, track=True):
+                            ignored += 1
+                        continue
+                    if verb is None or not ours:
+                        ignored += 1
+                        continue
+                    if stamp > last:
+                        latest[mbox] = stamp
+                    if verb is not SEEN:
+                        self._event(by_mbox[mbox], verb, object_id, stamp, statement)
+            finally:
+                for mbox, stamp in latest.items():
+                    learner = by_mbox[mbox]
+                    if stamp > learner.seen:
+                        learner.seen = stamp
+                latest.clear()
+        self.counted += entries - len(bad)
+        self.ignored += ignored
+        return bad
+
+    def _fold(self, statement: dict[str, Any], track: bool = False) -> bool:
+        """Fold one statement in, whatever its shape; False when it is not about this site's activities.
+
+        With ``track``, a learner's mbox met here joins the short path of :meth:`add_all`.
+        """
         verb = self.verbs.get(statement["verb"].get("id"))
         object_id = statement["object"].get("id")
         prefix = self.prefix
         if verb is None or prefix is None or type(object_id) is not str or not object_id.startswith(prefix):
-            self.ignored += 1
-            return
+            return False
         actor = statement["actor"]
         mbox = actor.get("mbox")
         learner = self._by_mbox.get(mbox) if type(mbox) is str else None
         if learner is None:
             key = learner_key(actor)
             if key is None:
-                self.ignored += 1
-                return
+                return False
             learner = self.learners.get(key)
             if learner is None:
                 learner = self.learners[key] = Learner()
             if type(mbox) is str:
                 self._by_mbox[mbox] = learner
+        if track and type(mbox) is str:
+            self._latest.setdefault(mbox, "")
         stamp = statement.get("timestamp") or statement.get("stored") or ""
         if stamp > learner.seen:
             learner.seen = stamp
-        if verb == "experienced" or verb == "answered":
-            return  # only "seen": the learner has started
-        kind, _, rest = object_id[len(prefix):].partition("/")
-        item, _, part = rest.partition("/")
-        context = statement.get("context")
-        extensions = context.get("extensions") or {} if type(context) is dict else {}
-        if verb == "completed" and kind == "lessons" and not part:
-            known = learner.completed.get(item)
-            if known is None or stamp >= known[0]:
-                learner.completed[item] = (stamp, str(extensions.get(self.fingerprint, "")))
-            if item in self.with_refresher:
-                learner.completions.setdefault(item, []).append(stamp)
-        elif (verb == "passed" or verb == "failed") and kind == "lessons" and part == "check":
-            scaled = ((statement.get("result") or {}).get("score") or {}).get("scaled")
-            if isinstance(scaled, int | float) and scaled > learner.scores.get(item, -1.0):
-                learner.scores[item] = float(scaled)
-        elif verb == "agreed" and (kind == "lessons" or kind == "playbooks"):
-            target = f"{kind}/{item}"
-            known = learner.acknowledged.get(target)
-            if known is None or stamp >= known[0]:
-                learner.acknowledged[target] = (stamp, str(extensions.get(self.version, "")))
-        elif verb == "completed" and kind == "paths":
-            if item not in learner.paths or stamp < learner.paths[item]:
+        if verb is not SEEN:
+            self._event(learner, verb, object_id, stamp, statement)
+        return True
+
+    def _event(self, learner: Learner, verb: str, object_id: str, stamp: str, statement: dict[str, Any]) -> None:
+        """What a statement other than "seen" adds to its learner's record."""
+        target = self._targets.get(object_id)
+        if target is None:
+            kind, _, rest = object_id[len(self.prefix or ""):].partition("/")
+            item, _, part = rest.partition("/")
+            target = (kind, item, part)
+            if len(self._targets) < TARGETS_KEPT:
+                self._targets[object_id] = target
+        kind, item, part = target
+        if verb == "completed":
+            if kind == "lessons" and not part:
+                known = learner.completed.get(item)
+                if known is None or stamp >= known[0]:
+                    fingerprint = str(_extensions(statement).get(self.fingerprint, ""))
+                    # One string per version of a lesson, not one per completion: a large export holds
+                    # hundreds of thousands of completions of a few dozen versions.
+                    learner.completed[item] = (stamp, self._fingerprints.setdefault(fingerprint, fingerprint))
+                if item in self.with_refresher:
+                    learner.completions.setdefault(item, []).append(stamp)
+            elif kind == "paths" and (item not in learner.paths or stamp < learner.paths[item]):
                 learner.paths[item] = stamp
+        elif verb == "passed" or verb == "failed":
+            if kind == "lessons" and part == "check":
+                scaled = ((statement.get("result") or {}).get("score") or {}).get("scaled")
+                if isinstance(scaled, (int, float)) and scaled > learner.scores.get(item, -1.0):
+                    learner.scores[item] = float(scaled)
+        elif verb == "agreed":
+            if kind == "lessons" or kind == "playbooks":
+                key = f"{kind}/{item}"
+                known = learner.acknowledged.get(key)
+                if known is None or stamp >= known[0]:
+                    learner.acknowledged[key] = (stamp, str(_extensions(statement).get(self.version, "")))
         elif verb == "shared" and kind == "posts":
-            learner.shares.append((stamp, item, str(extensions.get(self.network, ""))))
+            learner.shares.append((stamp, item, str(_extensions(statement).get(self.network, ""))))
+
+
+def _extensions(statement: dict[str, Any]) -> dict[str, Any]:
+    context = statement.get("context")
+    return context.get("extensions") or {} if type(context) is dict else {}
 
 
 def learner_key(actor: dict[str, Any]) -> str | None:
@@ -136,8 +238,11 @@ def learner_key(actor: dict[str, Any]) -> str | None:
     return None
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(slots=True)
 class LessonRow:
+    """One lesson of one person's report. Not frozen: a large report makes tens of thousands, and a
+    frozen dataclass takes seven times as long to make."""
+
     lesson: str
     title: str
     path: str
@@ -183,71 +288,101 @@ def _day(stamp: str) -> str:
     return stamp[:10]
 
 
-def person_report(portal: Portal, records: Records, person: Person, today: dt.date,
-                  rules: DayRules, entries: list[Any] | None = None,
-                  dates: dict[tuple[dt.date, Any], dt.date] | None = None) -> PersonReport:
-    """One person's lessons and acknowledgements; ``dates`` caches due dates across people."""
-    dates = {} if dates is None else dates
-    role = portal.roles[person.role]
-    if entries is None:
-        entries = role_entries(portal, role)
+class _Plans:
+    """What the reports of many people share, worked out once.
+
+    Each role's schedule with its lessons, the due dates of each role for each start date
+    (thousands of people share a few hundred start dates) and the items that ask for an
+    acknowledgement, in the order a report lists them.
+    """
+
+    def __init__(self, portal: Portal, rules: DayRules) -> None:
+        self.portal, self.rules = portal, rules
+        self._steps: dict[str, list[tuple[Entry, Any]]] = {}
+        self._dues: dict[tuple[str, dt.date], list[dt.date]] = {}
+        self._dates: dict[tuple[dt.date, str, int], dt.date] = {}
+        groups: tuple[tuple[str, dict[str, Any]], ...] = (("playbooks", portal.playbooks), ("lessons", portal.lessons))
+        self.acknowledgeable = [
+            (kind, item_id, item.data.title, wanted.version.isoformat())
+            for kind, items in groups for item_id, item in sorted(items.items())
+            if (wanted := getattr(item.data, "acknowledge", None)) is not None
+        ]
+        """(kind, id, title, version) of every playbook and lesson that asks for an acknowledgement."""
+
+    def steps(self, role_id: str) -> list[tuple[Entry, Any]]:
+        """The role's schedule, each entry with its lesson (entries whose lesson is missing are left out)."""
+        found = self._steps.get(role_id)
+        if found is None:
+            lessons = self.portal.lessons
+            found = self._steps[role_id] = [
+                (entry, lessons[entry.lesson])
+                for entry in role_entries(self.portal, self.portal.roles[role_id]) if entry.lesson in lessons
+            ]
+        return found
+
+    def dues(self, role_id: str, start: dt.date) -> list[dt.date]:
+        """The due date of each of :meth:`steps` for someone who starts on ``start``."""
+        found = self._dues.get((role_id, start))
+        if found is None:
+            found = self._dues[(role_id, start)] = [self._date(entry, start) for entry, _ in self.steps(role_id)]
+        return found
+
+    def _date(self, entry: Entry, start: dt.date) -> dt.date:
+        key = (start, entry.kind, entry.months if entry.kind == "refresher" else entry.due_day)
+        day = self._dates.get(key)
+        if day is None:
+            day = self._dates[key] = entry_date(entry, start, self.rules)
+        return day
+
+
+def person_report(portal: Portal, records: Records, person: Person, today: dt.date, rules: DayRules,
+                  plans: _Plans | None = None) -> PersonReport:
+    """One person's lessons and acknowledgements; ``plans`` shares what people have in common across calls."""
+    if plans is None:
+        plans = _Plans(portal, rules)
     learner = records.learners.get(person.email) or (
         records.learners.get(person.account.lower()) if person.account else None) or Learner()
+    completed, completions, scores = learner.completed, learner.completions, learner.scores
     rows = []
-    for entry in entries:
-        due = dates.get((person.start, entry))
-        if due is None:
-            due = dates[(person.start, entry)] = entry_date(entry, person.start, rules)
-        lesson = portal.lessons.get(entry.lesson)
-        if lesson is None:
-            continue
+    for (entry, lesson), due in zip(plans.steps(person.role), plans.dues(person.role, person.start), strict=True):
+        lesson_id = entry.lesson
         if entry.kind == "refresher":
-            if due - dt.timedelta(days=REFRESHER_NOTICE_DAYS) > today:
+            listed = due - _NOTICE
+            if listed > today:
                 continue  # not due soon: listing a year ahead of time would only bury what is due
             # The refresher counts a completion from when it is listed on, even a late one.
-            window = (due - dt.timedelta(days=REFRESHER_NOTICE_DAYS)).isoformat()
-            stamps = [s for s in learner.completions.get(entry.lesson, []) if _day(s) >= window]
+            window = listed.isoformat()
+            stamps = [s for s in completions.get(lesson_id, []) if _day(s) >= window]
             done = max(stamps) if stamps else ""
             status = "done" if done else "overdue" if due < today else "due"
-            rows.append(LessonRow(entry.lesson, lesson.data.title, entry.path, due, True, status, _day(done),
-                                  learner.scores.get(entry.lesson), refresher=True))
+            rows.append(LessonRow(lesson_id, lesson.data.title, entry.path, due, True, status, _day(done),
+                                  scores.get(lesson_id), refresher=True))
             continue
-        completion = learner.completed.get(entry.lesson)
+        completion = completed.get(lesson_id)
         if completion and completion[1] == lesson.fingerprint:
             status = "done"
         elif completion:
             status = "redo"
         else:
             status = "overdue" if due < today else "due"
-        rows.append(LessonRow(entry.lesson, lesson.data.title, entry.path, due, entry.required, status,
-                              _day(completion[0]) if completion else "", learner.scores.get(entry.lesson)))
+        rows.append(LessonRow(lesson_id, lesson.data.title, entry.path, due, entry.required, status,
+                              _day(completion[0]) if completion else "", scores.get(lesson_id)))
     assigned = {row.lesson for row in rows}
     acks = []
-    groups: tuple[tuple[str, dict[str, Any]], ...] = (("playbooks", portal.playbooks), ("lessons", portal.lessons))
-    for kind, items in groups:
-        for item_id, item in sorted(items.items()):
-            wanted = getattr(item.data, "acknowledge", None)
-            if wanted is None or (kind == "lessons" and item_id not in assigned):
-                continue
-            version = wanted.version.isoformat()
-            got = learner.acknowledged.get(f"{kind}/{item_id}")
-            status = "missing" if got is None else "acknowledged" if got[1] == version else "outdated"
-            acks.append(Acknowledgement(f"{kind}/{item_id}", item.data.title, version, status,
-                                        _day(got[0]) if got else ""))
+    for kind, item_id, title, version in plans.acknowledgeable:
+        if kind == "lessons" and item_id not in assigned:
+            continue
+        got = learner.acknowledged.get(f"{kind}/{item_id}")
+        status = "missing" if got is None else "acknowledged" if got[1] == version else "outdated"
+        acks.append(Acknowledgement(f"{kind}/{item_id}", title, version, status, _day(got[0]) if got else ""))
     started = bool(learner.seen)
-    return PersonReport(person, role.data.title, rows, acks, started, _day(learner.seen))
+    return PersonReport(person, portal.roles[person.role].data.title, rows, acks, started, _day(learner.seen))
 
 
 def build_report(portal: Portal, records: Records, people: Iterable[Person], today: dt.date) -> list[PersonReport]:
-    rules = DayRules.from_config(portal.config.schedule)
-    by_role: dict[str, list[Any]] = {}
-    dates: dict[tuple[dt.date, Any], dt.date] = {}  # thousands of people share a few hundred start dates
-    reports = []
-    for person in people:
-        if person.role not in by_role:
-            by_role[person.role] = role_entries(portal, portal.roles[person.role])
-        reports.append(person_report(portal, records, person, today, rules, by_role[person.role], dates))
-    return reports
+    plans = _Plans(portal, DayRules.from_config(portal.config.schedule))
+    with collector_paused():  # tens of thousands of rows, no cycles
+        return [person_report(portal, records, person, today, plans.rules, plans) for person in people]
 
 
 # --- points --------------------------------------------------------------------------------------

@@ -27,6 +27,9 @@ from generator.render import Renderer
 from generator.yamlio import load_settings
 
 ASSETS = Path(__file__).parent / "assets"
+LIBRARY_SCRIPTS = ("assets/lib/text.js", "assets/lib/schedule.js", "assets/lib/export.js", "assets/lib/posts.js")
+"""What the portal's page scripts share (``generator/assets/lib/``: the interface-string formatter,
+the data loaders, the day-counting, CSV/iCalendar and post-counting rules), loaded before them."""
 _SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
@@ -87,6 +90,10 @@ def mkdocs_config(
         # overrides/partials/copyright.html: the theme's own footer words, in this language.
         "portal_theme_strings": {"made_with": renderer.t("theme_made_with")},
     }
+    # The rules and helpers the portal's scripts share come first, whatever the repository lists.
+    config["extra_javascript"] = [
+        *LIBRARY_SCRIPTS, *(s for s in config.get("extra_javascript") or [] if s not in LIBRARY_SCRIPTS)
+    ]
     if portal.config.learning_records is not None:
         config["extra"]["portal_records"] = records_settings(portal)
         config["extra_javascript"] = [*(config.get("extra_javascript") or []), learning.RECORDS_SCRIPT]

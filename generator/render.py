@@ -21,7 +21,7 @@ import os
 import posixpath
 import re
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -374,7 +374,8 @@ class Renderer:
             if reveal == "after_pass":
                 parts.append(f'<p class="portal-explanation"{text} data-sealed="{key.sealed}" hidden></p>')
             elif reveal == "always":
-                parts.append(f'<p class="portal-explanation"{text} data-answer="{question.options.index(question.answer)}" '
+                answer = question.options.index(question.answer)
+                parts.append(f'<p class="portal-explanation"{text} data-answer="{answer}" '
                              f"hidden>{h(question.explanation)}</p>")
             parts.append("</fieldset>")
         parts.append("</section>")
@@ -529,7 +530,9 @@ class Renderer:
             meta["portal_id"] = item_id
         meta.update(fallback_meta(self.portal, kind, item_id, self.t))
         if self.portal.config.learning_records is not None:
-            item = {"lesson": self.portal.lessons, "playbook": self.portal.playbooks}.get(kind, {}).get(item_id)
+            items: dict[str, Mapping[str, Item[Any]]] = {"lesson": self.portal.lessons,
+                                                         "playbook": self.portal.playbooks}
+            item = items.get(kind, {}).get(item_id)
             wanted = getattr(item.data, "acknowledge", None) if item is not None else None
             if wanted is not None:
                 meta["portal_acknowledge"] = {"text": wanted.text, "version": wanted.version.isoformat()}

@@ -93,7 +93,8 @@ def load_roster(path: Path, portal: Portal, shown: str) -> tuple[list[Person], P
         where = {name: columns[index] for index, name in enumerate(header)}
         bad = False
 
-        def report(column: str, message: str, hint: str | None = None, line: int = number) -> None:
+        def report(column: str, message: str, hint: str | None = None, line: int = number,
+                   where: dict[str, int] = where) -> None:
             nonlocal bad
             bad = True
             problems.add(shown, line, where[column], message, hint=hint)

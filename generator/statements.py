@@ -171,7 +171,7 @@ def read_lrs(endpoint: str, credential: str | None, *, timeout: float = 30.0,
     while url:
         request = urllib.request.Request(url, headers=headers)
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (the LRS's URL)
+            with urllib.request.urlopen(request, timeout=timeout) as response:
                 body = json.load(response)
         except urllib.error.HTTPError as error:
             error.close()

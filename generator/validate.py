@@ -28,9 +28,9 @@ from generator.render import resolve_source_link
 from generator.revisions import GitError, git
 from generator.schedule import check_schedule
 from generator.templatecheck import check_templates
-from generator.yamlio import YamlProblem, decode, locate_in_scalar
 from generator.translations import check_translations
 from generator.xapi import check_learning_records
+from generator.yamlio import YamlProblem, decode, locate_in_scalar
 
 _INVISIBLE = {"Cc", "Cf", "Zl", "Zp"}
 RESERVED_SLUGS = {"index"}
@@ -50,8 +50,9 @@ def validate(root: Path, cache: ContentCache | None = None) -> tuple[Portal | No
     return (portal if portal is not None and portal.config is not None else None), problems
 
 
-def check_portal(portal: Portal, problems: Problems) -> None:
-    """Every cross-file check, in a stable order."""
+def check_portal(portal: Portal, problems: Problems, *, links: bool = True) -> None:
+    """Every cross-file check, in a stable order; without ``links``, not the links to sections of the
+    rendered pages (for reports, which render none)."""
     _check_ids(portal, problems)
     _check_roles(portal, problems)
     _check_paths(portal, problems)
@@ -64,7 +65,8 @@ def check_portal(portal: Portal, problems: Problems) -> None:
         check_translations(portal, problems)
         _check_changes_since(portal, problems)
         check_learning_records(portal, problems)
-        check_link_targets(portal, problems)
+        if links:
+            check_link_targets(portal, problems)
     problems.report_skipped()
 
 
@@ -201,16 +203,15 @@ def _check_roles(portal: Portal, problems: Problems) -> None:
             problems.add(role.source, line, col, "a path is listed twice", hint="list each path once")
         for i, approval in enumerate(role.data.needs_approval):
             if _reference(problems, role, ("needs_approval", i, "approver"), approval.approver,
-                          portal.roles, "role", portal):
-                if approval.approver == role.id:
-                    line, col = role.value_at("needs_approval", i, "approver")
-                    problems.add(role.source, line, col, "a role cannot approve its own posts",
-                                 hint="name the role that signs off")
+                          portal.roles, "role", portal) and approval.approver == role.id:
+                line, col = role.value_at("needs_approval", i, "approver")
+                problems.add(role.source, line, col, "a role cannot approve its own posts",
+                             hint="name the role that signs off")
         for i, esc in enumerate(role.data.escalate_to):
-            if _reference(problems, role, ("escalate_to", i, "role"), esc.role, portal.roles, "role", portal):
-                if esc.role == role.id:
-                    line, col = role.value_at("escalate_to", i, "role")
-                    problems.add(role.source, line, col, "a role cannot escalate to itself")
+            if (_reference(problems, role, ("escalate_to", i, "role"), esc.role, portal.roles, "role", portal)
+                    and esc.role == role.id):
+                line, col = role.value_at("escalate_to", i, "role")
+                problems.add(role.source, line, col, "a role cannot escalate to itself")
 
 
 def _check_paths(portal: Portal, problems: Problems) -> None:
@@ -236,12 +237,14 @@ def _check_paths(portal: Portal, problems: Problems) -> None:
                 if position[pre] > i:
                     line, col = path.value_at("steps", i, "lesson")
                     problems.add(path.source, line, col,
-                                 f"`{step.lesson}` needs `{pre}` first, but `{pre}` comes later (step {position[pre] + 1})",
+                                 f"`{step.lesson}` needs `{pre}` first, "
+                                 f"but `{pre}` comes later (step {position[pre] + 1})",
                                  hint=f"move `{pre}` above `{step.lesson}`")
                 elif before.due_day > step.due_day:
                     line, col = path.value_at("steps", i, "due_day")
                     problems.add(path.source, line, col,
-                                 f"due on day {step.due_day}, before its prerequisite `{pre}` (due day {before.due_day})",
+                                 f"due on day {step.due_day}, "
+                                 f"before its prerequisite `{pre}` (due day {before.due_day})",
                                  hint=f"make it due on day {before.due_day} or later")
         if not portal.roles_with_path(path.id) and portal.unreadable.get("roles"):
             for role_id in sorted(portal.unreadable["roles"]):
@@ -275,7 +278,8 @@ def _check_lessons(portal: Portal, problems: Problems) -> None:
             if meta.check.pass_mark is not None and meta.check.pass_mark > len(meta.check.questions):
                 line, col = lesson.value_at("check", "pass_mark")
                 problems.add(lesson.source, line, col,
-                             f"pass mark {meta.check.pass_mark} is more than the {len(meta.check.questions)} question(s)")
+                             f"pass mark {meta.check.pass_mark} is more than "
+                             f"the {len(meta.check.questions)} question(s)")
             for message in answerkey.giveaways(meta.check):
                 line, col = lesson.where("check")
                 problems.add(lesson.source, line, col, message, severity="warning",
@@ -402,7 +406,7 @@ def _check_prerequisite_cycles(portal: Portal, problems: Problems) -> None:
             if nxt not in portal.lessons:
                 continue
             if state.get(nxt) == 1:
-                cycle = trail[trail.index(nxt):] + [nxt]
+                cycle = [*trail[trail.index(nxt):], nxt]
                 key = frozenset(cycle)
                 if key not in reported:
                     reported.add(key)
@@ -433,11 +437,11 @@ def _check_playbooks(portal: Portal, problems: Problems) -> None:
                     problems.add(playbook.source, line, col, f"situation id `{s.id}` is used twice")
                 seen[s.id] = i
                 _reference(problems, playbook, ("situations", i, "owner"), s.owner, portal.roles, "role", portal)
-                if s.escalate_to is not None:
-                    if _reference(problems, playbook, ("situations", i, "escalate_to"), s.escalate_to,
-                                  portal.roles, "role", portal) and s.escalate_to == s.owner:
-                        line, col = playbook.value_at("situations", i, "escalate_to")
-                        problems.add(playbook.source, line, col, "escalates to the role that already owns it")
+                if s.escalate_to is not None and _reference(
+                        problems, playbook, ("situations", i, "escalate_to"), s.escalate_to,
+                        portal.roles, "role", portal) and s.escalate_to == s.owner:
+                    line, col = playbook.value_at("situations", i, "escalate_to")
+                    problems.add(playbook.source, line, col, "escalates to the role that already owns it")
         elif data.kind == "rewards":
             ids: set[str] = set()
             for i, action in enumerate(data.actions):

@@ -90,7 +90,12 @@ def fresh_page(browser: Any, base_url: str, **options: Any) -> Iterator[Any]:
             foreign.append(request.url)
 
     context.on("request", on_request)
-    context.on("response", lambda answer: answer.status >= 400 and broken.append(f"{answer.status} {answer.url}"))
+
+    def on_response(answer: Any) -> None:
+        if answer.status >= 400:
+            broken.append(f"{answer.status} {answer.url}")
+
+    context.on("response", on_response)
     page = context.new_page()
     page.on("pageerror", lambda error: errors.append(str(error)))
     try:

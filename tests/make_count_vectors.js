@@ -1,6 +1,6 @@
 // Writes tests/vectors/x-count.json: texts and the length X gives them, from the official
 // twitter-text library (a dev dependency). The share page's counters (generator/posts.py and
-// generator/assets/share.js) are tested against this file. Run: node tests/make_count_vectors.js
+// generator/assets/lib/posts.js) are tested against this file. Run: node tests/make_count_vectors.js
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -22,6 +22,8 @@ const links = [
   "https://jua.example.com/solar", "https://www.juaenergy.co.ke/offers?src=staff", "http://jua.co.ke/a_(b)",
   "https://jua.energy/x.", "https://jua.energy/x,", "(https://jua.energy/y)", "https://jua.energy/z!",
   "https://jua.energy/very/long/path/that/keeps/going/on/and/on/for/a/while/index.html?q=1&r=2#top",
+  "HTTPS://JUA.ENERGY/CAPS", "Http://jua.co.ke/mixed", "https://jua.energy/q?a=1;b=2:", "https://jua.energy/'quoted'",
+  "https://jua.energy/x?", "https://jua.energy/x...", "https://jua.energy/(a)(b))", "https://jua.energy/x\"",
 ];
 const texts = new Set();
 words.forEach((w) => texts.add(w));

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import run_portal
+
 from generator.build import build
 
 pytestmark = pytest.mark.slow
@@ -103,7 +103,8 @@ def test_sources_are_not_published(built):
 
 def test_yaml_text_is_escaped_wherever_it_lands(sample, tmp_path):
     role = sample / "content/roles/receptionist.yml"
-    role.write_text(role.read_text().replace("title: Receptionist", 'title: "<img src=x onerror=alert(1)> [x](javascript:alert(1))"'))
+    hostile = 'title: "<img src=x onerror=alert(1)> [x](javascript:alert(1))"'
+    role.write_text(role.read_text().replace("title: Receptionist", hostile))
     site = tmp_path / "site"
     build(sample, site)
     for page in ("", "roles/receptionist", "overview"):
@@ -148,6 +149,7 @@ def test_no_page_shows_markdown_syntax_as_text(built):
 def test_pages_handed_to_mkdocs_in_memory_build_the_same_site_as_pages_written_out(built, tmp_path):
     """`portal build` skips writing the docs folder; the site must not notice."""
     from conftest import REPO
+
     from generator.build import build_epoch, build_portal
     from generator.precompress import precompress
     from generator.validate import validate

@@ -3,6 +3,7 @@ after passing; `always` shows them after every attempt, as a portal that wants t
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,7 @@ def sites(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def base_url(sites) -> str:
+def base_url(sites) -> Iterator[str]:
     with serve(sites) as url:
         yield url
 

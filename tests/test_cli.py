@@ -19,7 +19,7 @@ def test_path_step_naming_a_missing_lesson_points_at_that_step(runner, sample):
     path = sample / "content/paths/foundations.yml"
     text = path.read_text()
     path.write_text(text.replace("lesson: keeping-confidences", "lesson: keeping-confidence"))
-    line = next(i for i, l in enumerate(path.read_text().splitlines(), 1) if "keeping-confidence" in l)
+    line = next(i for i, row in enumerate(path.read_text().splitlines(), 1) if "keeping-confidence" in row)
     col = path.read_text().splitlines()[line - 1].index("keeping-confidence") + 1
     result = run_portal(runner, sample, "validate")
     assert result.exit_code == 1

@@ -51,7 +51,9 @@ def test_the_script_sends_nothing_anywhere():
 
 def catalogue_of(pages: dict[str, str]) -> dict:
     script = pages["assets/portal-data.js"]
-    return json.loads(re.search(r"window\.portalCatalogue = (.*);\n\Z", script, re.S).group(1))
+    found = re.search(r"window\.portalCatalogue = (.*);\n\Z", script, re.S)
+    assert found, "portal-data.js does not end with the catalogue"
+    return json.loads(found.group(1))
 
 
 def test_path_data_carries_each_lessons_fingerprint_which_changes_with_the_lesson(sample):

@@ -7,6 +7,7 @@ import html
 import json
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -45,7 +46,7 @@ def repo(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def base_url(repo) -> str:
+def base_url(repo) -> Iterator[str]:
     with serve(repo / "site") as url:
         yield url
 

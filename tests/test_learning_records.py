@@ -255,7 +255,8 @@ def test_an_employee_s_whole_session_is_recorded_and_hr_sees_it(browser, servers
     acks = {ack["item"]: ack for ack in people["amina@jua-energy.example"]["acknowledgements"]}
     assert acks["playbooks/tone"]["status"] == "acknowledged" and acks["playbooks/tone"]["version"] == "2026-12-01"
     assert acks["lessons/your-accounts-your-voice"]["status"] == "missing", "the sample's own policy, not confirmed"
-    assert people["baraka@jua-energy.example"]["counts"]["overdue"] > 0 and not people["baraka@jua-energy.example"]["started"]
+    baraka = people["baraka@jua-energy.example"]
+    assert baraka["counts"]["overdue"] > 0 and not baraka["started"]
     assert people["chen@jua-energy.example"]["counts"]["overdue"] == 0, "starts later: nothing due yet"
 
 

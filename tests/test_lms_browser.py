@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import shutil
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +61,7 @@ def packages(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def base_url(packages) -> str:
+def base_url(packages) -> Iterator[str]:
     with serve(packages) as url:
         yield url
 

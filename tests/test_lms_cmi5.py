@@ -207,7 +207,12 @@ def lms_page(browser: Any, base: str) -> Iterator[Any]:
     foreign: list[str] = []
     broken: list[str] = []
     errors: list[str] = []
-    context.on("request", lambda request: request.url.startswith(base) or foreign.append(request.url))
+
+    def on_request(request: Any) -> None:
+        if not request.url.startswith(base):
+            foreign.append(request.url)
+
+    context.on("request", on_request)
 
     def on_response(answer: Any) -> None:
         unwritten = answer.status == 404 and "/xapi/activities/state?stateId=advocacy-portal.lesson&" in answer.url

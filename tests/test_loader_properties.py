@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel
 
 from generator import schema
 from generator.errors import Problems
@@ -24,7 +25,8 @@ from generator.validate import check_portal
 from generator.yamlio import Document, YamlProblem, decode, parse, split_front_matter
 
 PROPERTY = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-MODELS = [schema.PortalConfig, schema.Role, schema.LearningPath, schema.LessonMeta, *schema.BUILTIN_PLAYBOOKS.values()]
+MODELS: list[type[BaseModel]] = [schema.PortalConfig, schema.Role, schema.LearningPath, schema.LessonMeta,
+                                 *schema.BUILTIN_PLAYBOOKS.values()]
 PORTAL_YML = b"""organisation: Example Co
 introduction: Welcome.
 disclosure_hashtag: "#Example"

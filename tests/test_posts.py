@@ -301,7 +301,8 @@ def test_post_text_cannot_leave_its_text_box_or_add_markup(sample):
 
 def test_x_counts_like_twitter_text_on_every_shared_vector():
     """tests/vectors/x-count.json is made from the official twitter-text library
-    (tests/make_count_vectors.js); share.js is checked against the same file by `node --test tests/`."""
+    (tests/make_count_vectors.js); the browser's counter (assets/lib/posts.js) is checked against the
+    same file by `node --test tests/js/` (tests/test_vectors.py runs it)."""
     import json
 
     from conftest import REPO
@@ -319,19 +320,3 @@ def test_an_emoji_with_a_skin_tone_or_a_family_counts_two_on_x():
     assert posts.count("👍🏽", x) == 2
     assert posts.count("👨\u200d👩\u200d👧\u200d👦", x) == 2
     assert posts.count("🇰🇪 ok", x) == 5
-
-
-def test_share_js_counts_the_same_vectors_in_node():
-    """The browser's counter (generator/assets/share.js), run by Node's own test runner."""
-    import shutil
-    import subprocess
-
-    from conftest import REPO
-
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("this test needs Node.js (`apt-get install nodejs`), as the browser tests' axe-core does")
-    result = subprocess.run([node, "--test", str(REPO / "tests/share_count.test.js")],
-                            capture_output=True, text=True, cwd=REPO, timeout=120)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "# fail 0" in result.stdout

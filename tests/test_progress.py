@@ -8,11 +8,13 @@ import json
 
 import pytest
 from conftest import REPO, run_portal
-from xapi_support import ROSTER, all_statements, post_statements, ralph, ralph_available, statement
+from xapi_support import ROSTER, SITE, all_statements, post_statements, ralph, ralph_available, statement
 
 from generator.validate import validate
 
-FINGERPRINTS = {lesson_id: lesson.fingerprint for lesson_id, lesson in validate(REPO)[0].lessons.items()}
+SAMPLE, _ = validate(REPO)
+assert SAMPLE is not None, "the sample portal must load"
+FINGERPRINTS = {lesson_id: lesson.fingerprint for lesson_id, lesson in SAMPLE.lessons.items()}
 
 
 def amina_and_baraka() -> list[dict]:
@@ -195,7 +197,7 @@ def test_an_lrs_error_answer_stops_the_run_with_its_status(runner, files, tmp_pa
     import threading
 
     class Broken(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 (the standard library's name)
+        def do_GET(self):
             self.send_response(500)
             self.end_headers()
 
@@ -230,3 +232,200 @@ def test_a_refresher_is_listed_near_its_due_date_and_needs_a_new_completion(runn
     assert refreshers["keeping-confidences"]["status"] == "overdue", "last year's completion does not count"
     assert refreshers["when-to-stay-silent"]["status"] == "done" and \
         refreshers["when-to-stay-silent"]["completed"] == "2026-11-01"
+
+
+# --- the same report as before, however the statements are folded --------------------------------
+
+GOLDEN = REPO / "tests" / "cases" / "progress"
+"""The report of :func:`varied_export` in every format, as `portal progress` wrote it before its fold was
+made faster (``pytest tests/test_progress.py --update-goldens`` rewrites it after a content change)."""
+
+VARIED_ROSTER = "email,name,role,start_date,language,manager,account\n" + "".join(
+    line + ",\n" for line in ROSTER.splitlines()[1:]) + (
+    'dede@jua-energy.example,"Dede ""Dee"" Mensah, Jr.",engineer,2025-06-02,en,omar@jua-energy.example,\n'
+    "eli@jua-energy.example,Eli Sato,receptionist,2025-10-13,en,grace@jua-energy.example,ELI.SSO\n"
+    "fatma@jua-energy.example,Fatma Kaya,sales-representative,2025-12-01,en,,\n"
+    "goli@jua-energy.example,Goli Rahimi,customer-service-agent,2026-03-16,ur,grace@jua-energy.example,\n"
+)
+
+
+def varied_export(lessons: dict[str, str], seed: int = 5, count: int = 900) -> list[dict]:
+    """Every verb the report reads and the odd things an export holds, in no particular order.
+
+    ``lessons``: each lesson's current fingerprint. Some completions carry an older one; some
+    statements are about other sites, have verbs the portal does not use, name their learner by an
+    SSO account or in capitals, carry only the LRS's `stored` time, or no score a report can read.
+    """
+    import random
+
+    from generator.xapi import network_extension
+
+    rng = random.Random(seed)
+    emails = [line.split(",")[0] for line in VARIED_ROSTER.splitlines()[1:]] + ["someone@else.example"]
+    ids = sorted(lessons)
+    made = []
+    for n in range(count):
+        email = rng.choice(emails)
+        lesson = rng.choice([*ids, "no-longer-a-lesson"])
+        when = f"2025-{rng.randrange(6, 13):02d}-{rng.randrange(1, 29):02d}T{rng.randrange(24):02d}:00:00Z" \
+            if n % 2 else f"2026-{rng.randrange(1, 12):02d}-{rng.randrange(1, 29):02d}T{rng.randrange(24):02d}:00:00Z"
+        verb = rng.choice(["experienced", "answered", "completed", "completed", "passed", "failed", "agreed",
+                           "shared", "path", "other"])
+        if verb == "completed":
+            fingerprint = lessons.get(lesson) if rng.random() < 0.8 else "0ldversion00"
+            made.append(statement(email, "completed", "lessons", lesson, when=when, fingerprint=fingerprint))
+        elif verb in ("passed", "failed"):
+            scaled = rng.choice([0.5, 1, 0.75, True, "most", None])
+            result = {"score": {"scaled": scaled}} if scaled is not None else {"completion": True}
+            made.append(statement(email, verb, "lessons", lesson, part="check", when=when, result=result))
+        elif verb == "agreed":
+            kind, item = rng.choice([("lessons", lesson), ("lessons", "your-accounts-your-voice"),
+                                     ("playbooks", "rewards")])
+            made.append(statement(email, "agreed", kind, item, when=when,
+                                  version=rng.choice(["2026-12-01", "2026-06-01"])))
+        elif verb == "shared":
+            made.append(statement(email, "shared", "posts", f"post-{rng.randrange(8)}", when=when))
+            if rng.random() < 0.7:
+                made[-1]["context"] = {"extensions": {network_extension(SITE): rng.choice(["linkedin", "x"])}}
+        elif verb == "path":
+            made.append(statement(email, "completed", "paths", rng.choice(["foundations", "spokespeople"]),
+                                  when=when))
+        elif verb == "other":
+            made.append(statement(email, "experienced", "lessons", lesson, when=when))
+            made[-1]["verb"] = {"id": "http://example.com/verbs/liked"}
+        else:
+            made.append(statement(email, verb, "lessons", lesson, part="q1" if verb == "answered" else None,
+                                  when=when))
+        odd = rng.random()
+        actor = made[-1]["actor"]
+        if odd < 0.05:
+            made[-1]["object"]["id"] = made[-1]["object"]["id"].replace(SITE, "https://elsewhere.example/")
+        elif odd < 0.10:
+            made[-1]["stored"] = made[-1].pop("timestamp")
+        elif odd < 0.15:
+            actor["mbox"] = actor["mbox"].upper()
+        elif odd < 0.20 and email.startswith("eli"):
+            del actor["mbox"]
+            actor["account"] = {"homePage": "https://sso.jua-energy.example", "name": "eli.sso"}
+        elif odd < 0.22:
+            del actor["mbox"]
+    return made
+
+
+@pytest.fixture
+def varied(tmp_path):
+    roster = tmp_path / "people.csv"
+    roster.write_text(VARIED_ROSTER, "utf-8")
+    lines = tmp_path / "statements.jsonl"
+    lines.write_text("".join(json.dumps(s) + "\n" for s in varied_export(FINGERPRINTS)), "utf-8")
+    return roster, lines
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "table", "html"])
+def test_every_format_reports_as_before_the_fold_was_made_faster(runner, varied, fmt, request):
+    roster, lines = varied
+    result = run_portal(runner, REPO, "progress", "--today", "2026-12-01", "--roster", str(roster), "--statements",
+                        str(lines), "--format", fmt, "--points")
+    assert result.exit_code == 0, result.output
+    golden = GOLDEN / f"report.{'txt' if fmt == 'table' else fmt}"
+    if request.config.getoption("--update-goldens"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_bytes(result.output.encode("utf-8"))
+    assert result.output == golden.read_bytes().decode("utf-8"), f"differs from {golden.relative_to(REPO)}"
+
+
+def test_a_streamed_export_folds_as_one_statement_at_a_time_does():
+    """The short path of `Records.add_all` keeps `Records.add`'s rules, whatever an entry looks like."""
+    import dataclasses
+
+    from generator.progress import Records
+    from generator.statements import BadStatement
+    from generator.xapi import VERBS
+
+    portal = validate(REPO)[0]
+    made = varied_export(FINGERPRINTS, seed=9, count=3000)
+    amina = {"objectType": "Agent", "mbox": "mailto:amina@jua-energy.example"}
+    lesson = f"{SITE}xapi/activities/lessons/why-employees-matter"
+    made += [
+        {"actor": amina, "verb": {"id": VERBS["completed"]}, "object": {"id": 5},
+         "timestamp": "2026-11-20T09:00:00Z"},
+        {"actor": amina, "verb": {}, "object": {"id": lesson}, "timestamp": "2026-11-21T09:00:00Z"},
+        {"actor": amina, "verb": {"id": VERBS["experienced"]}, "object": {"id": lesson}, "timestamp": None,
+         "stored": "2026-11-22T09:00:00Z"},
+        {"actor": {"mbox": "eli@jua-energy.example", "account": {"name": "Eli.SSO"}},
+         "verb": {"id": VERBS["experienced"]}, "object": {"id": lesson}, "timestamp": "2026-11-23T09:00:00Z"},
+        {"actor": {"mbox": 7}, "verb": {"id": VERBS["experienced"]}, "object": {"id": lesson},
+         "timestamp": "2026-11-24T09:00:00Z"},
+    ]
+    broken = BadStatement(12, 1, "not JSON: unexpected end of data")
+    one_by_one, streamed = Records(portal), Records(portal)
+    for item in made:
+        one_by_one.add(item)
+    assert streamed.add_all([*made[:1500], broken, *made[1500:]]) == [broken]
+    assert (streamed.counted, streamed.ignored) == (one_by_one.counted, one_by_one.ignored) == (len(made), 606)
+    assert {key: dataclasses.asdict(learner) for key, learner in streamed.learners.items()} == \
+        {key: dataclasses.asdict(learner) for key, learner in one_by_one.learners.items()}
+    assert streamed.learners["eli.sso"].seen == "2026-11-23T09:00:00Z"
+
+
+def test_the_csv_is_what_the_csv_module_writes(varied):
+    """The CSV is joined by hand for speed: its quoting must stay that of `csv.writer`."""
+    import dataclasses
+    import datetime as dt
+
+    from generator import progress as progress_model
+    from generator.progress_output import CSV_COLUMNS, to_csv
+    from generator.roster import load_roster
+    from generator.statements import read_file
+
+    roster, lines = varied
+    portal = validate(REPO)[0]
+    people, _ = load_roster(roster, portal, str(roster))
+    people = [dataclasses.replace(person, name=name, manager=manager) for person, name, manager in zip(
+        people, ['Line\nbreak', 'Carriage\rreturn', '"Quoted"', "Comma, inside", " spaced ", "Ünïcode 名字", ""],
+        ["a,b@x.example", 'say "hi"', "", "plain", "tab\there", "x\r\ny", "z"], strict=False)]
+    records = progress_model.Records(portal)
+    records.add_all(read_file(lines))
+    reports = progress_model.build_report(portal, records, people, dt.date(2026, 12, 1))
+    ledgers = {p.email: progress_model.ledger(portal, records, p) for p in people}
+
+    expected = io.StringIO()
+    writer = csv.writer(expected, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for report in reports:
+        p = report.person
+        head = [p.email, p.name, p.role, p.manager, p.start.isoformat()]
+        for row in report.lessons:
+            kind = "refresher" if row.refresher else "lesson" if row.required else "optional lesson"
+            writer.writerow([*head, kind, row.lesson, row.title, row.path, row.due.isoformat(), row.status,
+                             row.completed, "" if row.score is None else f"{row.score:.2f}"])
+        for ack in report.acknowledgements:
+            writer.writerow([*head, "acknowledgement", ack.item, ack.title, "", ack.version, ack.status, ack.date, ""])
+        for line in ledgers.get(p.email, []):
+            writer.writerow([*head, "points", line.rule, line.what, "", "", line.note, line.date, line.points])
+    assert to_csv(reports, ledgers) == expected.getvalue()
+    assert list(csv.reader(io.StringIO(to_csv(reports, ledgers))))[1][1] == "Line\nbreak"
+
+
+def test_a_content_error_stops_the_report_at_its_place(runner, sample, files):
+    roster, lines = files
+    role = sample / "content" / "roles" / "receptionist.yml"
+    role.write_text(role.read_text("utf-8").replace("  - foundations", "  - foundation"), "utf-8")
+    result = run_portal(runner, sample, "progress", "--roster", str(roster), "--statements", str(lines))
+    assert result.exit_code == 1
+    assert "content/roles/receptionist.yml:56:5: unknown path `foundation`; did you mean `foundations`?" \
+        in result.output
+    assert "fix the 1 content error(s) above first" in result.output
+
+
+def test_a_broken_translation_stops_the_build_but_not_the_report(runner, sample, files):
+    """A report shows the content in its default language: a translation's mistake is the site's to fix."""
+    roster, lines = files
+    translation = sample / "content" / "lessons" / "why-employees-matter.sw.md"
+    translation.write_text(translation.read_text("utf-8").replace('title: "', 'title: ["', 1), "utf-8")
+    assert run_portal(runner, sample, "validate").exit_code == 1
+    broken = run_portal(runner, sample, "progress", "--today", "2026-11-17", "--roster", str(roster),
+                        "--statements", str(lines), "--format", "json")
+    assert broken.exit_code == 0, broken.output
+    intact = progress(runner, "--roster", str(roster), "--statements", str(lines), "--format", "json")
+    assert json.loads(broken.output) == json.loads(intact.output)

@@ -191,6 +191,7 @@ def _translation_documents() -> list[tuple[str, str, Any]]:
     found = []
     for path in translation_files(REPO):
         name = translation_schema_name(REPO, path)
+        assert name is not None, "translation_files lists only files that have a translation schema"
         text = path.read_text("utf-8")
         if path.suffix == ".md":
             text = split_front_matter(text)[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -28,7 +29,7 @@ COMPLETED = "2025-03-04T09:30:00.000Z"
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory) -> str:
+def base_url(tmp_path_factory) -> Iterator[str]:
     root = copy_sample(tmp_path_factory.mktemp("site") / "repo")
     build(root, root / "site")
     with serve(root / "site") as url:

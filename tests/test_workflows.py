@@ -196,10 +196,24 @@ def test_pull_requests_run_the_whole_test_suite_as_ci_does():
     assert workflow["jobs"]["test"]["container"].startswith("python:3.11"), "the oldest Python the package supports"
 
 
+def test_ci_runs_ruff_and_mypy_before_the_tests():
+    """`.ci/run` (what the pull-request workflow runs) lints first; `make lint` runs both linters,
+    which the test lock installs, with the paths pyproject.toml sets."""
+    commands = [line.split("#", 1)[0].strip() for line in (REPO / ".ci" / "run").read_text("utf-8").splitlines()]
+    assert "make lint" in commands and commands.index("make lint") < commands.index("make test")
+    recipe = re.search(r"^lint:.*\n((?:\t.*\n)+)", (REPO / "Makefile").read_text("utf-8"), re.M)
+    assert recipe, "the Makefile has no lint target"
+    assert "ruff check" in recipe.group(1) and "mypy" in recipe.group(1)
+    locked = (REPO / "requirements" / "test.txt").read_text("utf-8")
+    for tool in ("ruff", "mypy", "types-pyyaml"):
+        assert re.search(rf"^{tool}==", locked, re.M), f"{tool} is not in the test lock"
+    assert re.search(r'^files = \["generator", "tests", "bench"\]', (REPO / "pyproject.toml").read_text("utf-8"), re.M)
+
+
 def test_workflows_install_the_locked_versions():
     for path in (PULL_REQUEST, PUBLISH):
         workflow = load(path)
-        for name, job in workflow["jobs"].items():
+        for name in workflow["jobs"]:
             script = runs(workflow, name)
             if "pip install" in script:
                 assert "--require-hashes --no-deps -r requirements/runtime.txt" in script, f"{path.name}: {name}"

@@ -47,7 +47,8 @@ def test_structures_content_never_needs_are_refused_with_their_place(text, line,
 
 
 def test_alias_bomb_is_refused_at_the_first_anchor():
-    bomb = "a: &a [x, x]\n" + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(9))
+    bomb = "a: &a [x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(9))
     with pytest.raises(YamlProblem, match="anchor '&a'"):
         parse(bomb)
 

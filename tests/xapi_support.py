@@ -95,9 +95,10 @@ def ralph(folder: Path, *, port: int | None = None, cors: list[str] | None = Non
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/__lbheartbeat__", timeout=2):
                     break
-            except OSError:
+            except OSError as error:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("Ralph did not start: " + (folder / "ralph.log").read_text("utf-8")[-2000:])
+                    tail = (folder / "ralph.log").read_text("utf-8")[-2000:]
+                    raise RuntimeError("Ralph did not start: " + tail) from error
                 time.sleep(0.2)
         yield base
     finally:
@@ -186,7 +187,8 @@ def nginx(folder: Path, site: Path, lrs_base: str, credential: str) -> Iterator[
                     break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("nginx did not start: " + (process.stderr.read() or b"").decode()) from None
+                    assert process.stderr is not None  # opened with stderr=PIPE
+                    raise RuntimeError("nginx did not start: " + process.stderr.read().decode()) from None
                 time.sleep(0.1)
         yield f"http://127.0.0.1:{port}/"
     finally:

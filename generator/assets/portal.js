@@ -18,7 +18,8 @@
   // The chosen role also alone, as plain text, for other pages of the portal (the share page's filter).
   var ROLE_KEY = "advocacy-portal:role";
   var EXPORT_FORMAT = "advocacy-portal-progress";
-  var STRINGS = readJson(document.getElementById("portal-strings"), {});
+  var lib = window.portalLib;
+  var STRINGS = lib.text.readData("portal-strings", {});
   var LANGUAGE = root.getAttribute("lang") || "en";
   var memory = null; // used when the browser refuses localStorage (private mode, policies)
   // This file is assets/portal.js: the site root and the catalogue are found from where it was loaded.
@@ -29,15 +30,6 @@
   var uid = 0;
 
   // --- text ------------------------------------------------------------------------------------
-
-  function readJson(element, fallback) {
-    if (!element) return fallback;
-    try {
-      return JSON.parse(element.textContent);
-    } catch (error) {
-      return fallback;
-    }
-  }
 
   /** The interface string `key` with its {placeholders} filled in, as text. */
   function t(key, values) {
@@ -52,16 +44,9 @@
       if (window.console) console.warn("advocacy portal: no interface string " + key);
     }
     var fragment = document.createDocumentFragment();
-    var pattern = /\{(\w+)\}/g;
-    var last = 0;
-    var match;
-    while ((match = pattern.exec(text))) {
-      fragment.append(text.slice(last, match.index));
-      var value = values && Object.prototype.hasOwnProperty.call(values, match[1]) ? values[match[1]] : match[0];
-      fragment.append(value instanceof Node ? value : String(value));
-      last = pattern.lastIndex;
-    }
-    fragment.append(text.slice(last));
+    lib.text.formatParts(text, values).forEach(function (part) {
+      fragment.append(part instanceof Node ? part : String(part));
+    });
     return fragment;
   }
 
@@ -398,31 +383,12 @@
   }
 
   /** Load assets/`file` (beside this script) once; `done(true)` when it ran, `done(false)` if not. */
-  var loadedAssets = {};
   function loadAsset(file, done) {
-    var entry = loadedAssets[file];
-    if (entry && entry.state !== "loading") {
-      done(entry.state === "loaded");
-      return;
-    }
-    if (entry) {
-      entry.waiting.push(done);
-      return;
-    }
-    entry = loadedAssets[file] = { state: "loading", waiting: [done] };
-    function finish(state) {
-      entry.state = state;
-      entry.waiting.splice(0).forEach(function (callback) { callback(state === "loaded"); });
-    }
     if (!HERE) {
-      finish("failed");
+      done(false);
       return;
     }
-    var script = document.createElement("script");
-    script.src = new URL(file, HERE).href;
-    script.onload = function () { finish("loaded"); };
-    script.onerror = function () { finish("failed"); };
-    document.body.append(script);
+    lib.text.loadScript(new URL(file, HERE).href, done);
   }
 
   /** A new order for the items of `list`, never the one they are in (when there are two or more). */
@@ -639,19 +605,9 @@
 
   /** Load assets/portal-data.js once, then call `done` (with the catalogue, or null if it failed). */
   function loadCatalogue(done) {
-    if (!HERE) {
-      done(null);
-      return;
-    }
-    var script = document.createElement("script");
-    script.src = new URL(CATALOGUE_FILE, HERE).href;
-    script.onload = function () {
-      done(readCatalogue(window.portalCatalogue, new URL("../", HERE)));
-    };
-    script.onerror = function () {
-      done(null);
-    };
-    document.body.append(script);
+    loadAsset(CATALOGUE_FILE, function (loaded) {
+      done(loaded ? readCatalogue(window.portalCatalogue, new URL("../", HERE)) : null);
+    });
   }
 
   /** The catalogue with its URLs (relative to the site root there) made absolute. */
@@ -819,7 +775,7 @@
       var file = picker.files && picker.files[0];
       if (!file) return;
       file.text().then(function (text) {
-        var data = null;
+        var data;
         try {
           data = JSON.parse(text);
         } catch (error) {

@@ -9,9 +9,7 @@
   "use strict";
 
   function fill(text, values) {
-    return String(text || "").replace(/\{(\w+)\}/g, function (whole, name) {
-      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole;
-    });
+    return window.portalLib.text.format(text || "", values);
   }
 
   /** Lower case, without accents, so that "ingenieur" finds "Ingénieur". */

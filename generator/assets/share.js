@@ -1,118 +1,33 @@
 /* Advocacy Portal: the share page. Filters posts, counts the reader's own words as each network
  * does, and keeps the Copy and "Share on ..." controls in step with the edited text.
- * The counting repeats generator/posts.py exactly; change both together. Nothing here makes a
- * request: the share controls are plain links to each network's own share page. */
+ * The counting and hashtag rules are those of generator/posts.py, in assets/lib/posts.js, with the
+ * expressions and weights the page carries (data-rules). Nothing here makes a request: the share
+ * controls are plain links to each network's own share page. */
 (function () {
   "use strict";
 
-  /* --- counting (see generator/posts.py) ------------------------------------------------ */
-
-  var URL_RE = /https?:\/\/[A-Za-z0-9\-._~:\/?#\[\]@!$&'()*+,;=%]+/g;
-  var TRAILING = ".,:;!?'\")]";
-  var X_ONE = [[0, 4351], [8192, 8205], [8208, 8223], [8242, 8247]];
-  // An emoji as one unit (see _EMOJI in generator/posts.py: the same expression).
-  var PICTOGRAPH = "[\\u00a9\\u00ae\\u203c\\u2049\\u2122\\u2139\\u2194-\\u2199\\u21a9\\u21aa\\u231a\\u231b\\u2328\\u23cf" +
-    "\\u23e9-\\u23f3\\u23f8-\\u23fa\\u24c2\\u25aa\\u25ab\\u25b6\\u25c0\\u25fb-\\u25fe\\u2600-\\u27bf" +
-    "\\u2934\\u2935\\u2b05-\\u2b07\\u2b1b\\u2b1c\\u2b50\\u2b55\\u3030\\u303d\\u3297\\u3299\\u{1f000}-\\u{1faff}]" +
-    "[\\ufe0e\\ufe0f]?[\\u{1f3fb}-\\u{1f3ff}]?";
-  var EMOJI_RE = new RegExp(
-    "[\\u{1f1e6}-\\u{1f1ff}]{2}|[0-9#*]\\ufe0f?\\u20e3|\\u{1f3f4}[\\u{e0020}-\\u{e007e}]+\\u{e007f}" +
-    "|" + PICTOGRAPH + "(?:\\u200d" + PICTOGRAPH + ")*", "gu");
-
-  function linksIn(text) {
-    var spans = [];
-    var match;
-    URL_RE.lastIndex = 0;
-    while ((match = URL_RE.exec(text)) !== null) {
-      var url = match[0];
-      // Trailing punctuation is not part of a link, but ")" closing a "(" of the link is.
-      while (url.length && TRAILING.indexOf(url.charAt(url.length - 1)) !== -1) {
-        if (url.charAt(url.length - 1) === ")" && url.split("(").length >= url.split(")").length) break;
-        url = url.slice(0, -1);
-      }
-      if (url.length > "https://".length) spans.push([match.index, match.index + url.length]);
-    }
-    return spans;
-  }
-
-  function weighted(text) {
-    var total = 0;
-    for (var ch of text) {
-      var code = ch.codePointAt(0);
-      var one = X_ONE.some(function (r) { return code >= r[0] && code <= r[1]; });
-      total += one ? 1 : 2;
-    }
-    return total;
-  }
-
-  function characters(text, network) {
-    if (!network.weighted) return Array.from(text).length;
-    var total = 0;
-    var position = 0;
-    var match;
-    EMOJI_RE.lastIndex = 0;
-    while ((match = EMOJI_RE.exec(text)) !== null) {
-      if (Array.from(match[0]).length > 1) { // a single code point weighs as any other character
-        total += weighted(text.slice(position, match.index)) + 2;
-        position = match.index + match[0].length;
-      }
-    }
-    return total + weighted(text.slice(position));
-  }
-
-  function count(text, network) {
-    text = text.normalize("NFC");
-    var total = 0;
-    var position = 0;
-    linksIn(text).forEach(function (span) {
-      total += characters(text.slice(position, span[0]), network);
-      total += network.linkLength !== null ? network.linkLength : characters(text.slice(span[0], span[1]), network);
-      position = span[1];
-    });
-    return total + characters(text.slice(position), network);
-  }
-
-  // node --test loads this file for the counting alone (tests/share_count.test.js).
-  if (typeof module === "object" && module.exports) module.exports = { count: count, linksIn: linksIn };
-  if (typeof document === "undefined") return;
+  var lib = window.portalLib;
+  var format = lib.text.format;
+  var posts = lib.posts;
 
   var root = document.querySelector("[data-portal-share]");
   if (!root) return;
 
   var strings = JSON.parse(root.getAttribute("data-strings") || "{}");
+  var count = posts.counter(JSON.parse(root.getAttribute("data-rules") || "{}")).count;
   var disclosure = root.getAttribute("data-disclosure") || "";
   var appended = root.getAttribute("data-appended") === "true";
 
   function say(key, values) {
-    var text = strings[key] || "";
-    Object.keys(values || {}).forEach(function (name) {
-      text = text.split("{" + name + "}").join(String(values[name]));
-    });
-    return text;
+    return format(strings[key] || "", values);
   }
 
-  function escapeRe(text) {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  }
-
-  function hasHashtag(text, tag) {
-    return new RegExp("(?<![\\p{L}\\p{N}_#])" + escapeRe(tag) + "(?![\\p{L}\\p{N}_])", "iu").test(text);
-  }
+  var hasHashtag = posts.hasHashtag;
+  var counted = posts.counted;
+  var shareHref = posts.shareHref;
 
   function sharedMessage(text) {
-    text = text.trim();
-    if (appended && disclosure && !hasHashtag(text, disclosure)) {
-      text = (text ? text + "\n\n" : "") + disclosure;
-    }
-    return text;
-  }
-
-  function counted(message, link) {
-    return message ? message + " " + link : link;
-  }
-
-  function shareHref(template, message, link) {
-    return template.split("{url}").join(encodeURIComponent(link)).split("{text}").join(encodeURIComponent(message));
+    return posts.sharedMessage(text, disclosure, appended);
   }
 
   /* --- one network's block -------------------------------------------------------------- */
@@ -239,7 +154,7 @@
     area.className = "portal-sr-only";
     document.body.appendChild(area);
     area.select();
-    var ok = false;
+    var ok;
     try { ok = document.execCommand("copy"); } catch (error) { ok = false; }
     document.body.removeChild(area);
     return ok;
@@ -263,16 +178,16 @@
     }
   });
 
-  var posts = Array.prototype.slice.call(root.querySelectorAll("[data-share-post]"));
+  var postBoxes = Array.prototype.slice.call(root.querySelectorAll("[data-share-post]"));
   var today = localToday();
-  posts.forEach(function (post) {
+  postBoxes.forEach(function (post) {
     // A site built earlier still holds posts that have expired since: the visitor's date decides.
     if (post.getAttribute("data-expires") < today) {
       post.setAttribute("data-expired", "true");
       post.hidden = true;
     }
   });
-  var current = posts.filter(function (post) { return !post.hasAttribute("data-expired"); });
+  var current = postBoxes.filter(function (post) { return !post.hasAttribute("data-expired"); });
 
   var roleSelect = root.querySelector("[data-share-role]");
   var networkSelect = root.querySelector("[data-share-network]");

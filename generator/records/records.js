@@ -11,6 +11,7 @@
 (function () {
   "use strict";
 
+  var lib = window.portalLib;
   var settings = readJson("portal-records");
   if (!settings) return;
   var STRINGS = readJson("portal-strings") || {};
@@ -29,16 +30,11 @@
   var status = null;
 
   function readJson(id) {
-    var element = document.getElementById(id);
-    if (!element) return null;
-    try { return JSON.parse(element.textContent); } catch (error) { return null; }
+    return lib.text.readData(id, null);
   }
 
   function t(key, values) {
-    var text = typeof STRINGS[key] === "string" ? STRINGS[key] : key;
-    return text.replace(/\{(\w+)\}/g, function (whole, name) {
-      return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole;
-    });
+    return lib.text.format(typeof STRINGS[key] === "string" ? STRINGS[key] : key, values);
   }
 
   /** A version 4 UUID; crypto.getRandomValues works on plain-http hosts too, unlike randomUUID. */
@@ -146,11 +142,7 @@
   function withCatalogue(done) {
     if (window.portalCatalogue) { done(window.portalCatalogue); return; }
     if (!HERE) { done(null); return; }
-    var script = document.createElement("script");
-    script.src = new URL("portal-data.js", HERE).href;
-    script.onload = function () { done(window.portalCatalogue || null); };
-    script.onerror = function () { done(null); };
-    document.body.append(script);
+    lib.text.loadScript(new URL("portal-data.js", HERE).href, function () { done(window.portalCatalogue || null); });
   }
 
   /** After a lesson is completed: record each of its paths whose required lessons are now all done,

@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 # requirements/lock); pyproject.toml keeps the ranges for people who install the package.
 INSTALL = $(BIN)/pip install --quiet --require-hashes --no-deps
 
-.PHONY: setup setup-test portal test serve validate bench lock clean lint-js test-js
+.PHONY: setup setup-test setup-properdocs setup-zensical portal test serve validate bench lock clean lint-js test-js
 
 ## setup: create .venv and install the portal at the locked versions
 setup: $(VENV)/.runtime
@@ -26,6 +26,23 @@ $(VENV)/.test: requirements/test.txt pyproject.toml
 	$(INSTALL) -r requirements/test.txt
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@ $(VENV)/.runtime
+
+## setup-properdocs: the test environment plus ProperDocs (portal build --engine properdocs)
+setup-properdocs: $(VENV)/.properdocs
+
+$(VENV)/.properdocs: requirements/properdocs.txt pyproject.toml
+	test -x $(BIN)/pip || $(PYTHON) -m venv $(VENV)
+	$(INSTALL) -r requirements/properdocs.txt
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@ $(VENV)/.test $(VENV)/.runtime
+
+## setup-zensical: Zensical in an environment of its own, .venv-zensical (portal build --engine zensical)
+setup-zensical: .venv-zensical/.installed
+
+.venv-zensical/.installed: requirements/zensical.txt
+	test -x .venv-zensical/bin/pip || $(PYTHON) -m venv .venv-zensical
+	.venv-zensical/bin/pip install --quiet --require-hashes --no-deps -r requirements/zensical.txt
+	touch $@
 
 ## portal: set up and build the sample portal into site/
 portal: setup

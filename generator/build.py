@@ -10,7 +10,9 @@ from __future__ import annotations
 import ctypes
 import dataclasses
 import logging
+import multiprocessing
 import os
+import pickle
 import re
 import shutil
 import signal
@@ -18,31 +20,27 @@ import subprocess
 import tempfile
 import threading
 import time
+import traceback
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from pathlib import Path
 
-from generator import languages, search
+from generator import engines, languages
+from generator.buildlog import ENGINE_LOGGERS
+from generator.engines import BuildFailed
 from generator.errors import ContentError
 from generator.load import CONTENT_DIR
 from generator.model import Portal
-from generator.plugin import PortalPlugin
 from generator.precompress import precompress
-from generator.project import PLUGIN_NAME, prepare_project
+from generator.project import prepare_project
 from generator.scratch import scratch_dir
-from generator.templatecheck import template_problem
 from generator.validate import validate
 
+__all__ = ["BuildFailed", "BuildResult", "build", "build_epoch", "build_portal", "languages_of"]
+
 log = logging.getLogger("mkdocs.plugins.generator.build")
-
-
-class BuildFailed(Exception):
-    """MkDocs refused the generated project (in strict mode, any warning)."""
-
-    def __init__(self, message: str, warnings: list[str] | None = None) -> None:
-        super().__init__(message)
-        self.warnings = warnings or []
-        """MkDocs' warnings, those about a generated page as ``path:line:col: message``."""
 
 
 @dataclasses.dataclass
@@ -60,113 +58,208 @@ def languages_of(portal: Portal) -> list[str]:
 
 def build_portal(
     portal: Portal, staging: Path, work_dir: Path, *, dirty: bool = False, build_date: int | None = None,
-    write_docs: bool = True, only: list[str] | None = None,
+    write_docs: bool = True, only: list[str] | None = None, engine: str | None = None, jobs: int = 1,
 ) -> int:
-    """Build every language of ``portal`` into ``staging``; returns the number of pages.
+    """Build every language of ``portal`` into ``staging`` with ``engine``; returns the number of pages.
 
-    ``build_date`` (seconds since 1970) is the date MkDocs writes into the site
-    when ``SOURCE_DATE_EPOCH`` is not set; None leaves MkDocs' own (today).
+    ``engine`` defaults to ``PORTAL_ENGINE``, else MkDocs.
+    ``build_date`` (seconds since 1970) is the date the engine writes into the site
+    when ``SOURCE_DATE_EPOCH`` is not set; None leaves the engine's own (today).
     Without ``write_docs`` the pages go to MkDocs from memory and each language's
     docs folder stays empty (an incremental build needs them written: MkDocs
     compares the files' times). ``only`` builds just those languages, the first at the root.
+
+    ``jobs`` above 1 builds that many languages at once, each in a process of its own
+    (forked from this one, so the checked portal is not copied): the default language into
+    ``staging``, the others into folders beside it that join it once every language
+    succeeded. The site is the same, byte for byte, as with ``jobs=1``. A ``dirty``
+    (incremental) build is always sequential: it updates the site it is given in place.
     """
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, MkDocsException
-
-    pages = 0
-    for index, language in enumerate(languages_of(portal) if only is None else only):
-        target = staging if index == 0 else staging / language
-        try:
-            project = prepare_project(portal, work_dir / language, target, language, write=write_docs or dirty)
-        except Exception as error:
-            _raise_template_error(error, portal, language)
-            raise
-        previous_index = search.read_index(target) if dirty else None
-        warnings = _WarningRecorder()
-        logging.getLogger("mkdocs").addHandler(warnings)
-        try:
-            config = load_config(str(project.config_path), strict=True)
-            plugin = config.plugins[PLUGIN_NAME]
-            assert isinstance(plugin, PortalPlugin)
-            if index == 0:  # built at the root (``only``): it holds the theme's files, no site above it does
-                plugin.config["theme_assets"] = None
-            if not project.written:
-                plugin.generated = project.files
-            with _mkdocs_date(build_date), _dirty_notice_silenced(dirty):
-                mkdocs_build(config, dirty=dirty)
-            if previous_index is not None:
-                search.merge_index(target, previous_index, plugin.page_urls, plugin.rendered_urls)
-        except (Abort, MkDocsException) as error:
-            raise BuildFailed(f"MkDocs failed for language '{language}': {error}", warnings.messages) from error
-        except Exception as error:
-            _raise_template_error(error, portal, language, warnings.messages)
-            raise
-        finally:
-            logging.getLogger("mkdocs").removeHandler(warnings)
-        pages += project.pages
-    return pages
+    engine = engines.activate(engine or engines.default_engine())
+    if dirty and engine not in engines.IN_PROCESS:
+        raise engines.EngineUnavailable(f"{engines.LABELS[engine]} cannot rebuild incrementally")
+    codes = languages_of(portal) if only is None else list(only)
+    tasks = [
+        _LanguageTask(code, index == 0, staging if index == 0 else staging / code) for index, code in enumerate(codes)
+    ]
+    settings = _BuildSettings(portal, work_dir, engine, dirty, build_date, write_docs)
+    jobs = max(1, min(jobs, len(tasks)))
+    if jobs == 1 or dirty:
+        return sum(_build_language(settings, task) for task in tasks)
+    return _build_in_parallel(settings, tasks, staging, jobs)
 
 
-def _raise_template_error(error: Exception, portal: Portal, language: str, warnings: list[str] | None = None) -> None:
-    """Raise :class:`BuildFailed` at the template line when a template in ``overrides/`` caused ``error``.
+@dataclasses.dataclass(frozen=True)
+class _BuildSettings:
+    """What every language's build shares."""
 
-    Validate compiles every template and renders the portal's own; the theme's are rendered
-    only by MkDocs, so a mistake there (an undefined name called) first shows here: its file
-    and line, never a traceback. Any other error is left to the caller.
-    """
-    problem = template_problem(error, portal.root)
-    if problem is not None:
-        try:
-            shown: str | None = (portal.root / problem.path).read_text("utf-8").split("\n")[problem.line - 1]
-        except (OSError, UnicodeDecodeError, IndexError):
-            shown = None
-        raise BuildFailed(f"a template failed for language '{language}':\n{problem.format(shown)}",
-                          warnings) from error
+    portal: Portal
+    work_dir: Path
+    engine: str
+    dirty: bool
+    build_date: int | None
+    write_docs: bool
 
 
-class _DirtyBuildNotice(logging.Filter):
-    """Drops the warning MkDocs logs on every ``dirty`` build, which strict mode turns into a failure.
-
-    It says that pages other than the rebuilt ones may show stale navigation: the
-    live preview accepts that (see generator.serve), and a full build is always complete.
-    """
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("A 'dirty' build is being performed")
+@dataclasses.dataclass(frozen=True)
+class _LanguageTask:
+    language: str
+    at_root: bool
+    target: Path
 
 
-@contextmanager
-def _dirty_notice_silenced(dirty: bool) -> Iterator[None]:
-    if not dirty:
-        yield
-        return
-    logger, notice = logging.getLogger("mkdocs.commands.build"), _DirtyBuildNotice()
-    logger.addFilter(notice)
+def _build_language(settings: _BuildSettings, task: _LanguageTask) -> int:
+    """Generate one language's project and build it into ``task.target``; returns its page count."""
+    portal, language, engine = settings.portal, task.language, settings.engine
+    in_process = engine in engines.IN_PROCESS
     try:
-        yield
+        project = prepare_project(
+            portal, settings.work_dir / language, task.target, language,
+            write=settings.write_docs or settings.dirty or not in_process, self_contained=not in_process,
+        )
+    except Exception as error:
+        engines.raise_template_error(error, portal, language)
+        raise
+    if in_process:
+        engines.run_mkdocs(engine, portal, project, task.target, language, at_root=task.at_root,
+                           dirty=settings.dirty, build_date=settings.build_date)
+    else:
+        engines.run_zensical(project, task.target, language, root=portal.root, build_date=settings.build_date)
+    return project.pages
+
+
+_PARALLEL: _BuildSettings | None = None
+"""The settings of the parallel build under way, read by the worker processes forked from this one."""
+
+
+def _build_in_parallel(settings: _BuildSettings, tasks: list[_LanguageTask], staging: Path, jobs: int) -> int:
+    """Build ``tasks`` in ``jobs`` worker processes; every language's failure is reported, none is published.
+
+    The workers are forked: they start with the checked portal in memory and the engine
+    already chosen (ProperDocs must replace MkDocs before it is imported, which a freshly
+    started interpreter would have to redo). Each language but the default one builds into a
+    folder of its own beside ``staging`` (the default language's build empties its site
+    folder first) and is moved into ``staging`` when all have succeeded.
+    """
+    global _PARALLEL
+    parts = Path(tempfile.mkdtemp(prefix=f"{staging.name}-parts-", dir=staging.parent))
+    placed = [
+        task if task.at_root else dataclasses.replace(task, target=parts / task.language) for task in tasks
+    ]
+    _PARALLEL = settings
+    try:
+        results = _run_workers(placed, jobs)
+        outcomes = []
+        for outcome, records in results:  # each language's messages together, in the order of the languages
+            for record in records:
+                logging.getLogger(record.name).handle(record)
+            outcomes.append(outcome)
+        failures = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
+        if failures:
+            _raise_all(failures)
+        for task, final in zip(placed, tasks, strict=True):
+            if not task.at_root:
+                task.target.rename(final.target)
+        return sum(outcome for outcome in outcomes if isinstance(outcome, int))
     finally:
-        logger.removeFilter(notice)
+        _PARALLEL = None
+        shutil.rmtree(parts, ignore_errors=True)
 
 
-class _WarningRecorder(logging.Handler):
-    """Keeps MkDocs' warnings of one build (after the plugin located them) for the error it raises."""
+def _run_workers(tasks: list[_LanguageTask], jobs: int) -> list[tuple[int | BaseException, list[logging.LogRecord]]]:
+    """Each task's outcome from ``jobs`` forked workers, in the order of ``tasks``.
+
+    A worker that dies (killed, out of memory) fails the build instead of leaving it waiting
+    for ever; when the build itself is stopped, its workers are ended at once.
+    """
+    executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=_worker_started)
+    try:
+        results = list(executor.map(_build_in_worker, tasks))
+    except BrokenProcessPool as error:
+        executor.shutdown(wait=True, cancel_futures=True)
+        raise BuildFailed(
+            "a process building the languages ended abruptly (killed, or out of memory?): try --jobs 1"
+        ) from error
+    except BaseException:
+        for child in multiprocessing.active_children():  # this build's workers: it starts no other
+            child.terminate()
+        executor.shutdown(wait=True, cancel_futures=True)
+        raise
+    executor.shutdown(wait=True)
+    return results
+
+
+def _worker_started() -> None:
+    # The parent decides when a build stops: it ends its workers (SIGTERM) when it is stopped,
+    # and a Ctrl+C reaches it as well as them.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class _RecordKeeper(logging.Handler):
+    """Keeps a worker's log records for the parent, which prints them where its own go.
+
+    A worker's copy of the parent's handlers may write to a stream only the parent reads
+    (a test's captured output); and two languages' messages would interleave.
+    """
 
     def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
+        super().__init__(logging.NOTSET)
+        self.records: list[logging.LogRecord] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        record.msg, record.args = record.getMessage(), None  # the arguments may not cross processes
+        record.exc_info = record.exc_text = record.stack_info = None
+        self.records.append(record)
 
 
-def build(root: Path, site_dir: Path | None = None, *, work_dir: Path | None = None) -> BuildResult:
+def _build_in_worker(task: _LanguageTask) -> tuple[int | BaseException, list[logging.LogRecord]]:
+    """One language, in a worker: its page count or the exception it raised, and what it logged."""
+    assert _PARALLEL is not None
+    keeper = _RecordKeeper()
+    loggers = [logging.getLogger(name) for name in ENGINE_LOGGERS]
+    saved = [(logger.handlers[:], logger.propagate) for logger in loggers]
+    for logger in loggers:
+        logger.handlers[:], logger.propagate = [keeper], False
+    try:
+        return _build_language(_PARALLEL, task), keeper.records
+    except Exception as error:
+        try:
+            pickle.dumps(error)
+        except Exception:
+            error = RuntimeError(f"building language '{task.language}' failed:\n{traceback.format_exc()}")
+        return error, keeper.records
+    finally:
+        for logger, (handlers, propagate) in zip(loggers, saved, strict=True):
+            logger.handlers[:], logger.propagate = handlers, propagate
+
+
+def _raise_all(failures: list[BaseException]) -> None:
+    """Raise the one failure as it is; several as one :class:`BuildFailed` that says them all."""
+    if len(failures) == 1:
+        raise failures[0]
+    if all(isinstance(failure, BuildFailed) for failure in failures):
+        warnings = [warning for failure in failures for warning in getattr(failure, "warnings", [])]
+        raise BuildFailed("\n".join(str(failure) for failure in failures), warnings) from failures[0]
+    raise next(failure for failure in failures if not isinstance(failure, BuildFailed))
+
+
+def build(
+    root: Path, site_dir: Path | None = None, *, work_dir: Path | None = None, engine: str | None = None,
+    jobs: int | None = None,
+) -> BuildResult:
     """Validate ``root/content``, build it, and replace ``site_dir`` only on success.
+
+    ``engine``: one of :data:`generator.engines.ENGINES` (default: ``PORTAL_ENGINE``, else
+    MkDocs). ``jobs``: how many languages build at once (default: one per available core;
+    1 builds them one after the other).
 
     Raises :class:`~generator.errors.ContentError` (nothing is built) or
     :class:`BuildFailed` (the previous site is untouched).
     """
     started = time.perf_counter()
+    engine = engines.activate(engine or engines.default_engine())
+    jobs = engines.available_cores() if jobs is None else jobs
     root = root.resolve()
     site_dir = (site_dir or root / "site").resolve()
     portal, problems = validate(root)
@@ -183,7 +276,8 @@ def build(root: Path, site_dir: Path | None = None, *, work_dir: Path | None = N
             with _work_dir(work_dir) as work:
                 # A temporary project is never read again: its pages go to MkDocs from memory.
                 pages = build_portal(
-                    portal, staging, work, build_date=build_epoch(root), write_docs=work_dir is not None
+                    portal, staging, work, build_date=build_epoch(root), write_docs=work_dir is not None,
+                    engine=engine, jobs=jobs,
                 )
             precompress(staging)
             _set_epoch_times(staging)
@@ -264,24 +358,6 @@ def build_epoch(root: Path) -> int:
         return FALLBACK_EPOCH
     stamp = result.stdout.strip()
     return int(stamp) if result.returncode == 0 and stamp.isdigit() else FALLBACK_EPOCH
-
-
-@contextmanager
-def _mkdocs_date(build_date: int | None) -> Iterator[None]:
-    """Give MkDocs (only MkDocs) a reproducible build date while it builds.
-
-    Set around MkDocs alone: the generator's own notion of today (which posts
-    are current) stays the real date unless SOURCE_DATE_EPOCH was set.
-    """
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    if previous is not None or build_date is None:
-        yield
-        return
-    os.environ["SOURCE_DATE_EPOCH"] = str(build_date)
-    try:
-        yield
-    finally:
-        os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
 @contextmanager

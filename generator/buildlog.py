@@ -77,6 +77,11 @@ class SourceMap:
         return 1, 1
 
 
+ENGINE_LOGGERS = ("mkdocs", "properdocs")
+"""Where the in-process engines log: MkDocs' modules as ``mkdocs.*``, ProperDocs' as ``properdocs.*``
+(even when they were imported under MkDocs' names, see generator.engines)."""
+
+
 class LocatingHandler(logging.Handler):
     """Rewrites MkDocs warnings about generated pages in place, before other handlers print them."""
 
@@ -96,11 +101,13 @@ class LocatingHandler(logging.Handler):
 
     def install(self) -> None:
         """Run before MkDocs' own handlers, so that they print the located message."""
-        logger = logging.getLogger("mkdocs")
-        if self not in logger.handlers:
-            logger.handlers.insert(0, self)
+        for name in ENGINE_LOGGERS:
+            logger = logging.getLogger(name)
+            if self not in logger.handlers:
+                logger.handlers.insert(0, self)
 
     def remove(self) -> None:
-        logger = logging.getLogger("mkdocs")
-        if self in logger.handlers:
-            logger.handlers.remove(self)
+        for name in ENGINE_LOGGERS:
+            logger = logging.getLogger(name)
+            if self in logger.handlers:
+                logger.handlers.remove(self)

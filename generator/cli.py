@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -24,10 +25,13 @@ class ContentProblems(click.ClickException):
 def _setup_logging(verbose: bool) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
-    logger = logging.getLogger("mkdocs")
-    logger.handlers[:] = [handler]
-    logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
-    logger.propagate = False
+    from generator.buildlog import ENGINE_LOGGERS
+
+    for name in ENGINE_LOGGERS:  # MkDocs', or ProperDocs' in its place
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [handler]
+        logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
+        logger.propagate = False
 
 
 @click.group()
@@ -42,6 +46,12 @@ def main(ctx: click.Context, root: Path, verbose: bool) -> None:
     """Advocacy Portal: turn content/ into a static training site."""
     ctx.obj = root.resolve()
     _setup_logging(verbose)
+    from generator.engines import EngineUnavailable, activate_from_environment
+
+    try:
+        activate_from_environment()  # PORTAL_ENGINE=properdocs: every command's MkDocs is ProperDocs
+    except EngineUnavailable as error:
+        raise click.ClickException(str(error)) from error
 
 
 @main.command()
@@ -59,17 +69,36 @@ def validate(root: Path) -> None:
         click.echo(summary([], files), err=True)
 
 
+def _default_engine() -> str:
+    from generator.engines import ENGINE_ENV, ENGINES
+
+    name = os.environ.get(ENGINE_ENV, "").strip().lower()
+    return name if name in ENGINES else ENGINES[0]
+
+
 @main.command()
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to put the built site (default: site/ in the repository root).")
+@click.option("--engine", type=click.Choice(["mkdocs", "properdocs", "zensical"]), default=_default_engine,
+              show_default="mkdocs, or PORTAL_ENGINE",
+              help="What renders the generated projects: MkDocs, ProperDocs (its maintained fork) or Zensical.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Build N languages at once, each in its own process (default: one per available core; "
+                   "1 builds them one after the other).")
 @click.pass_obj
-def build(root: Path, site_dir: Path | None) -> None:
+def build(root: Path, site_dir: Path | None, engine: str, jobs: int | None) -> None:
     """Validate, generate and build the site; replace the site folder only on success."""
+    from generator.engines import EngineUnavailable, activate
+
+    try:
+        activate(engine)  # before anything loads MkDocs: ProperDocs takes its place
+    except EngineUnavailable as error:
+        raise click.ClickException(str(error)) from error
     from generator.build import BuildFailed
     from generator.build import build as run_build
 
     try:
-        result = run_build(root, site_dir)
+        result = run_build(root, site_dir, engine=engine, jobs=jobs)
     except ContentError as error:
         report(root, error.problems, error.files)
         raise ContentProblems("build stopped: fix the content errors above; the previous site is untouched") \

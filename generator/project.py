@@ -229,13 +229,18 @@ class Project:
 
 
 def prepare_project(
-    portal: Portal, project_dir: Path, site_dir: Path, language: str | None = None, *, write: bool = True
+    portal: Portal, project_dir: Path, site_dir: Path, language: str | None = None, *, write: bool = True,
+    self_contained: bool = False,
 ) -> Project:
     """Render one language and write its ``mkdocs.yml`` (and, if ``write``, its docs folder).
 
     Without ``write`` the docs folder is left empty and the pages stay in memory, for
     the ``advocacy-portal`` plugin to hand to MkDocs: a full build then does not write
     thousands of files only for MkDocs to read them back.
+
+    ``self_contained`` writes the docs and site folders relative to the project, the site
+    folder inside it (``site/``; ``site_dir`` is then where the caller moves it): Zensical
+    refuses an absolute docs folder and a site folder outside the project.
     """
     renderer = Renderer(portal, language)
     docs_dir = project_dir / "docs"
@@ -247,7 +252,8 @@ def prepare_project(
         docs_dir.mkdir(parents=True, exist_ok=True)
     # The renderer's portal holds the text of its language (the site name among it).
     config = mkdocs_config(
-        renderer.portal, read_theme_config(portal.root), renderer, docs_dir=docs_dir, site_dir=site_dir
+        renderer.portal, read_theme_config(portal.root), renderer,
+        docs_dir=Path("docs") if self_contained else docs_dir, site_dir=Path("site") if self_contained else site_dir,
     )
     config_path = project_dir / "mkdocs.yml"
     header = "# Written by `portal build` from content/ and the repository's mkdocs.yml. Do not edit.\n"

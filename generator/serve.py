@@ -18,6 +18,7 @@ from pathlib import Path
 
 import click
 
+from generator import engines
 from generator.build import BuildFailed, build_portal
 from generator.load import ContentCache
 from generator.scratch import ScratchDir
@@ -37,6 +38,9 @@ def serve(root: Path, host: str, port: int) -> None:
     work_dir = root / GENERATED_DIR / "serve"
     state: dict[str, object] = {"complete": False, "theme": None}
     cache = ContentCache()  # files unchanged since the last save are not parsed again
+    # The preview rebuilds in place and incrementally, which only the in-process engines do.
+    engine = engines.default_engine()
+    engine = engine if engine in engines.IN_PROCESS else "mkdocs"
 
     def rebuild() -> None:
         started = time.perf_counter()
@@ -50,7 +54,7 @@ def serve(root: Path, host: str, port: int) -> None:
             click.echo("Not rebuilt: fix the errors above. Still serving the last good site.", err=True)
             return
         try:
-            pages = build_portal(portal, site_dir, work_dir, dirty=not full)
+            pages = build_portal(portal, site_dir, work_dir, dirty=not full, engine=engine)
         except BuildFailed as error:
             state["complete"] = False  # the next build starts from scratch
             click.echo(f"{error}\nFix it and save again.", err=True)

@@ -8,6 +8,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from generator.engines import activate_from_environment
+
+# PORTAL_ENGINE=properdocs runs the whole suite on ProperDocs: it must replace MkDocs before any
+# test module imports MkDocs.
+activate_from_environment()
+
 REPO = Path(__file__).resolve().parent.parent
 
 

@@ -56,3 +56,16 @@ def test_progress_bench_runs_at_a_tiny_scale_and_prints_its_figures():
     assert result.returncode == 0, result.stdout + result.stderr
     for figure in ("portal progress:", "reading alone", "ratio to reading"):
         assert figure in result.stdout, figure
+
+
+def test_engines_bench_runs_at_a_tiny_scale_and_prints_its_figures(tmp_path):
+    result = subprocess.run(
+        [sys.executable, str(REPO / "bench/engines.py"), "--lessons", "6", "--roles", "2", "--languages", "2",
+         "--engines", "mkdocs,no-such-engine", "--jobs", "2", "--no-targets", "--keep", str(tmp_path / "work")],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    for figure in ("mkdocs, languages one by one", "languages at once", "PSS MiB", "RSS MiB",
+                   "parallel (2 jobs) / sequential: wall x", "target: wall at most x0.6",
+                   "no-such-engine, 2 languages at once failed: Error: Invalid value for '--engine'"):
+        assert figure in result.stdout, figure

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from generator import diagram, export, learning, schedule
-from generator.render import relative_file
+from generator.render import relative_md
 from generator.report import build_report
 
 if TYPE_CHECKING:
@@ -122,7 +122,7 @@ def pages(renderer: Renderer) -> dict[str, str]:
     out[OVERVIEW] = renderer.page(
         "overview.md.j2", OVERVIEW, {**renderer.meta(t("hr_title"), "overview"), "hide": ["toc"]},
         report=report, roles=roles, summaries=summaries, rules=rules,
-        chart_src=relative_file(OVERVIEW, CHART), chart_alt=alt, chart_size=size,
+        chart_src=relative_md(OVERVIEW, CHART), chart_alt=alt, chart_size=size,
         checklist=checklist_path,
         refreshers=[p for p in portal.paths.values() if p.data.refresher is not None],
     )

@@ -110,7 +110,10 @@ def _folder_of(docs_path: str) -> tuple[str, bool]:
 
 @functools.lru_cache(maxsize=65536)
 def relative_href(from_docs: str, to_docs: str, anchor: str = "") -> str:
-    """A relative URL from one page to another, for raw HTML (MkDocs does not rewrite those)."""
+    """A relative URL from one built page to another, for what no engine rewrites (``data-``
+    attributes a script reads). Links a reader follows are Markdown links to the sources
+    (:func:`relative_md`), even inside HTML: MkDocs leaves ``href`` in raw HTML as written,
+    while Zensical reads it as relative to the source file, so no raw ``href`` suits both."""
     href = _relpath(page_url(to_docs), page_url(from_docs))
     href = "./" if href == "." else href + "/"
     return href + (f"#{anchor}" if anchor else "")
@@ -382,7 +385,7 @@ class Renderer:
 
     def lesson_paths(self, here: str, steps: list[tuple[Item[Any], int]]) -> Markup:
         """Each path the lesson is a step of, with its place there and the lessons before and after."""
-        t, h, lessons = self.t, html_text, self.portal.lessons
+        t, h, m, lessons = self.t, html_text, md_text, self.portal.lessons
         label = h(t("lesson_in_paths"))
         # Back points the way the reader came from: right in a right-to-left page.
         back, forward = ("→", "←") if direction(self.language) == "rtl" else ("←", "→")
@@ -390,25 +393,27 @@ class Renderer:
         for path, index in steps:
             path_steps = path.data.steps
             item = (
-                f'<li><a href="{h(relative_href(here, self.docs_path("paths", path)))}">{h(path.data.title)}</a>'
+                f'<li markdown="1">[{m(path.data.title)}]({relative_md(here, self.docs_path("paths", path))})'
                 f" ({index + 1}/{len(path_steps)})"
             )
             if index > 0:
                 before = lessons[path_steps[index - 1].lesson]
                 item += (
-                    f' · <a rel="prev" href="{h(relative_href(here, self.docs_path("lessons", before)))}">'
-                    f'{back} {h(t("lesson_previous"))}: {h(before.data.title)}</a>'
+                    f' · [{back} {m(t("lesson_previous"))}: {m(before.data.title)}]'
+                    f'({relative_md(here, self.docs_path("lessons", before))}){{ rel="prev" }}'
                 )
             if index + 1 < len(path_steps):
                 after = lessons[path_steps[index + 1].lesson]
                 item += (
-                    f' · <a rel="next" href="{h(relative_href(here, self.docs_path("lessons", after)))}">'
-                    f'{h(t("lesson_next"))}: {h(after.data.title)} {forward}</a>'
+                    f' · [{m(t("lesson_next"))}: {m(after.data.title)} {forward}]'
+                    f'({relative_md(here, self.docs_path("lessons", after))}){{ rel="next" }}'
                 )
             items.append(item + "</li>")
         return Markup(
-            f'<nav class="portal-pathnav" aria-label="{label}">\n<h2 class="portal-pathnav__title">{label}</h2>\n'
-            "<ul>\n" + "\n".join(items) + "\n</ul>\n</nav>"
+            f'<nav class="portal-pathnav" aria-label="{label}" markdown="1">\n'
+            # Not an <h2>: inside a markdown="1" element the table of contents would list it.
+            f'<p class="portal-pathnav__title" role="heading" aria-level="2">{label}</p>\n'
+            '<ul markdown="1">\n' + "\n".join(items) + "\n</ul>\n</nav>"
         )
 
     def path_steps(self, here: str, path: Item[Any]) -> Markup:
@@ -446,7 +451,7 @@ class Renderer:
         ``first`` numbers the rows' date cells after those of an earlier table.
         """
         t, h, lessons, paths = self.t, html_text, self.portal.lessons, self.portal.paths
-        optional = f" <em>({h(t('path_optional'))})</em>"
+        optional = f" <em>({md_text(t('path_optional'))})</em>"
         rows = []
         for number, entry in enumerate(entries, start=first):
             if entry.kind == "refresher":
@@ -454,8 +459,8 @@ class Renderer:
             else:
                 when, note = t("path_due_day", n=entry.due_day), "" if entry.required else optional
             rows.append(
-                '<tr><td class="portal-checklist__box"><span aria-hidden="true"></span></td>'
-                f'<th scope="row">{self._lesson_link(here, entry.lesson)}{note}</th>'
+                '<tr markdown="1"><td class="portal-checklist__box"><span aria-hidden="true"></span></td>'
+                f'<th scope="row" markdown="1">{self._lesson_link(here, entry.lesson)}{note}</th>'
                 f"<td>{lessons[entry.lesson].data.minutes}</td><td>{h(when)}</td>"
                 f'<td class="portal-checklist__date" data-hr-date="{number}"></td>'
                 f"<td>{h(paths[entry.path].data.title)}</td></tr>"
@@ -463,13 +468,13 @@ class Renderer:
         return Markup("\n".join(rows))
 
     def _lesson_link(self, here: str, lesson_id: str) -> str:
-        """``<a href>`` to a lesson with its title, from any page of ``here``'s folder."""
+        """A Markdown link to a lesson with its title, from any page of ``here``'s folder."""
         key = (lesson_id, *_folder_of(here))
         link = self._links.get(key)
         if link is None:
             lesson = self.portal.lessons[lesson_id]
-            href = html_text(relative_href(here, self.docs_path("lessons", lesson)))
-            link = self._links[key] = f'<a href="{href}">{html_text(lesson.data.title)}</a>'
+            href = relative_md(here, self.docs_path("lessons", lesson))
+            link = self._links[key] = f"[{md_text(lesson.data.title)}]({href})"
         return link
 
     def roles_matrix(self, here: str, roles: list[Item[Any]], summaries: dict[str, Any], report: Any) -> Markup:
@@ -482,8 +487,8 @@ class Renderer:
         t, h = self.t, html_text
         due = {True: t("path_required_yes"), False: t("path_optional")}
         head = "".join(
-            f'<th scope="col"><a href="{h(relative_href(here, self.docs_path("roles", role)))}">'
-            f"{h(role.data.title)}</a></th>"
+            f'<th scope="col" markdown="1">[{md_text(role.data.title)}]'
+            f'({relative_md(here, self.docs_path("roles", role))})</th>'
             for role in roles
         )
         by_role = [summaries[role.id].by_lesson for role in roles]
@@ -510,14 +515,16 @@ class Renderer:
                 step = assigned.get(lesson_id)
                 cells.append("<td></td>" if step is None else cell(step.due_day, step.required))
             rows.append(
-                f'<tr><th scope="row"><a href="{h(relative_href(here, self.docs_path("lessons", lesson)))}">'
-                f'{h(lesson.data.title)}</a></th>{"".join(cells)}</tr>'
+                f'<tr markdown="1"><th scope="row" markdown="1">[{md_text(lesson.data.title)}]'
+                f'({relative_md(here, self.docs_path("lessons", lesson))})</th>{"".join(cells)}</tr>'
             )
         totals = "".join(f"<td>{summaries[role.id].minutes}</td>" for role in roles)
         return Markup(
-            f'<div class="portal-matrix" role="region" aria-label="{h(t("overview_title"))}" tabindex="0">\n'
-            f'<table>\n<thead><tr><th scope="col">{h(t("overview_lesson"))}</th>{head}</tr></thead>\n'
-            "<tbody>\n" + "\n".join(rows) + "\n</tbody>\n"
+            # Markdown links inside HTML: each element around them says markdown="1" (md_in_html).
+            f'<div class="portal-matrix" role="region" aria-label="{h(t("overview_title"))}" tabindex="0" '
+            'markdown="1">\n<table markdown="1">\n'
+            f'<thead markdown="1"><tr markdown="1"><th scope="col">{h(t("overview_lesson"))}</th>{head}</tr></thead>\n'
+            '<tbody markdown="1">\n' + "\n".join(rows) + "\n</tbody>\n"
             f'<tfoot><tr><th scope="row">{h(t("overview_total"))}</th>{totals}</tr></tfoot>\n'
             "</table>\n</div>"
         )
@@ -626,7 +633,7 @@ class Renderer:
                                                          rtl=direction(self.language) == "rtl")
                 svg_path = f"playbooks/{playbook.slug}-flow.svg"
                 pages[svg_path] = svg
-                extra.update(flow_src=relative_file(path, svg_path), flow_alt=alt, flow_size=size)
+                extra.update(flow_src=relative_md(path, svg_path), flow_alt=alt, flow_size=size)
             pages[path] = self.page(
                 template, path, self.meta(playbook.data.title, "playbook", playbook.id, playbook.source),
                 playbook=playbook, data=playbook.data, **extra,

@@ -237,7 +237,9 @@ class Renderer:
             **_TEMPLATE_SETTINGS,
         )
         self.t = Messages(self.language, [user_dir / "messages"] if user_dir.is_dir() else [])
-        self.env.filters.update(h=html_text, md=lambda v: Markup(str(v)), text=md_text, tojson=_tojson)
+        # `split` as MiniJinja has it built in: the templates keep to what both engines offer.
+        self.env.filters.update(h=html_text, md=lambda v: Markup(str(v)), text=md_text, tojson=_tojson,
+                                split=lambda value, separator: str(value).split(separator))
         self.env.globals.update(t=self.t, portal=portal, config=portal.config, source_of=self.source_of,
                                 source_ids=self.source_ids, foreign=self.foreign)
         self._fragments: dict[tuple[str, str, bool], Markup] = {}

@@ -27,6 +27,7 @@ from generator.errors import ContentError
 from generator.load import CONTENT_DIR
 from generator.model import Portal
 from generator.plugin import PortalPlugin
+from generator.postbuild import finish_portal
 from generator.precompress import precompress
 from generator.project import PLUGIN_NAME, prepare_project
 from generator.scratch import scratch_dir
@@ -185,6 +186,7 @@ def build(root: Path, site_dir: Path | None = None, *, work_dir: Path | None = N
                 pages = build_portal(
                     portal, staging, work, build_date=build_epoch(root), write_docs=work_dir is not None
                 )
+            finish_portal(staging, languages_of(portal))  # whichever engine built it: see postbuild
             precompress(staging)
             _set_epoch_times(staging)
             swap_into_place(staging, site_dir)

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -134,3 +135,16 @@ def test_zensical_builds_the_english_site_with_every_link_in_place(english_proje
     pages = "".join(page.read_text("utf-8") for page in site.rglob("*.html"))
     assert not re.search(r"<[^>]*\son[a-z]+\s*=", pages) and "javascript:" not in pages
     assert pages.count("<!--portal-content") >= 70  # the portal's overrides were used
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
+def test_search_separators_compile_with_the_unicode_flag():
+    """Zensical's search compiles the separator with JavaScript's ``u`` flag, Material's without:
+    an escape only the latter accepts (``\\"``) leaves Zensical's search unavailable."""
+    from generator.languages import SEARCH
+
+    script = "for (const s of JSON.parse(process.argv[1])) new RegExp(s, 'u')"
+    separators = [settings["separator"] for settings in SEARCH.values()]
+    result = subprocess.run(["node", "-e", script, json.dumps(separators)], capture_output=True, text=True,
+                            timeout=60, check=False)
+    assert result.returncode == 0, result.stderr

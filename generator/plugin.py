@@ -205,9 +205,9 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         return sanitizer.add(page, html) if sanitizer is not None else sanitize(html)
 
     def on_post_page(self, output: str, page: Any, config: Any) -> str:
-        from generator.postbuild import name_search_dialog
+        from generator.postbuild import name_search_dialog, resolve_page_links
 
-        output = name_search_dialog(output)
+        output = name_search_dialog(resolve_page_links(output))
         # The theme sets the direction on <body> only: on <html> it also governs the page's
         # scrollbars and anything a script or extension adds outside the body.
         if self.right_to_left:

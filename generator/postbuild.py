@@ -11,6 +11,7 @@ MkDocs plugin (Zensical) would publish the pages as Markdown left them, ``onerro
 - every tag of every HTML file, inside the marks or not, loses event-handler attributes and
   ``javascript:``/``vbscript:`` URLs (the theme writes none; what is left is a page's content
   that reached the theme some other way, such as a heading in the table of contents);
+- links the generator resolved itself (:data:`PAGE_LINK`) become links;
 - ``<html>`` gets ``dir="rtl"`` in a right-to-left language;
 - the theme's search dialog gets a name when the theme left it unnamed (see :func:`name_search_dialog`);
 - the search index's entries are sanitized and get the portal's options (stemmer, infix);
@@ -47,6 +48,12 @@ _SCRIPT_URL = re.compile(r"(?:java|vb)script:", re.IGNORECASE)
 _URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "data", "srcset",
                              "background", "cite", "ping"})
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
+PAGE_LINK = "data-portal-href"
+"""Where the generator writes a link's URL, relative to the built page, in HTML too large to
+write in Markdown (see ``generator.render.page_link``): no engine rewrites a ``data-``
+attribute, and :func:`resolve_page_links` makes it the ``href`` after the build."""
+_PAGE_LINK = re.compile(rf'\b{PAGE_LINK}="([^"<>]*)"')
+_SAFE_URL = re.compile(r"(?![a-zA-Z][a-zA-Z0-9+.-]*:|//)[^\s\\]*\Z")
 SEARCH_INDEXES = ("search/search_index.json", "search.json")
 """Where MkDocs' search plugin and Zensical write the search index, below a language's site."""
 
@@ -128,6 +135,7 @@ def finish_page(html: str, *, right_to_left: bool = False) -> tuple[str, bool]:
         if right_to_left:
             content = isolate_html(content, start.group(1) or "")
         html = html[:start.end()] + sanitize(content) + html[end:]
+    html = resolve_page_links(html)
     if _SUSPECT.search(html):
         html = scrub_handlers(html)
     if right_to_left:
@@ -161,6 +169,17 @@ def name_search_dialog(html: str) -> str:
         return html
     named = f'{tag[:-1]} aria-label="{label.group(1)}">'
     return html[:found.start()] + named + html[found.end():]
+
+
+def resolve_page_links(html: str) -> str:
+    """Make each :data:`PAGE_LINK` the ``href`` it carries (a relative URL; anything else is dropped)."""
+    if PAGE_LINK not in html:
+        return html
+
+    def link(match: re.Match[str]) -> str:
+        return f'href="{match.group(1)}"' if _SAFE_URL.match(match.group(1)) else ""
+
+    return _PAGE_LINK.sub(link, html)
 
 
 def _html_right_to_left(html: str) -> str:

@@ -33,6 +33,7 @@ from generator import anchors, answerkey, diagram, learning, markup, posts
 from generator.languages import direction
 from generator.memory import collector_paused
 from generator.model import Item, Lesson, Portal
+from generator.postbuild import PAGE_LINK
 from generator.translations import fallback_meta, localize
 from generator.yamlio import load_settings
 
@@ -117,6 +118,17 @@ def relative_href(from_docs: str, to_docs: str, anchor: str = "") -> str:
     href = _relpath(page_url(to_docs), page_url(from_docs))
     href = "./" if href == "." else href + "/"
     return href + (f"#{anchor}" if anchor else "")
+
+
+def page_link(from_docs: str, to_docs: str, text: str) -> str:
+    """``<a>`` from one page to another in raw HTML, for tables too large to write in Markdown.
+
+    A Markdown link inside HTML needs ``markdown="1"`` on every element around it, and at
+    thousands of rows Python-Markdown's parsing of such a table took seconds a page. No raw
+    ``href`` suits every engine (MkDocs leaves it as written, Zensical reads it as relative to
+    the source file), so the URL the page needs goes into an attribute no engine rewrites and
+    becomes the ``href`` after the build. ``text`` is HTML."""
+    return f'<a {PAGE_LINK}="{html_text(relative_href(from_docs, to_docs))}">{text}</a>'
 
 
 @functools.lru_cache(maxsize=65536)
@@ -453,7 +465,7 @@ class Renderer:
         ``first`` numbers the rows' date cells after those of an earlier table.
         """
         t, h, lessons, paths = self.t, html_text, self.portal.lessons, self.portal.paths
-        optional = f" <em>({md_text(t('path_optional'))})</em>"
+        optional = f" <em>({h(t('path_optional'))})</em>"
         rows = []
         for number, entry in enumerate(entries, start=first):
             if entry.kind == "refresher":
@@ -461,8 +473,8 @@ class Renderer:
             else:
                 when, note = t("path_due_day", n=entry.due_day), "" if entry.required else optional
             rows.append(
-                '<tr markdown="1"><td class="portal-checklist__box"><span aria-hidden="true"></span></td>'
-                f'<th scope="row" markdown="1">{self._lesson_link(here, entry.lesson)}{note}</th>'
+                '<tr><td class="portal-checklist__box"><span aria-hidden="true"></span></td>'
+                f'<th scope="row">{self._lesson_link(here, entry.lesson)}{note}</th>'
                 f"<td>{lessons[entry.lesson].data.minutes}</td><td>{h(when)}</td>"
                 f'<td class="portal-checklist__date" data-hr-date="{number}"></td>'
                 f"<td>{h(paths[entry.path].data.title)}</td></tr>"
@@ -470,13 +482,12 @@ class Renderer:
         return Markup("\n".join(rows))
 
     def _lesson_link(self, here: str, lesson_id: str) -> str:
-        """A Markdown link to a lesson with its title, from any page of ``here``'s folder."""
+        """A link to a lesson with its title, from any page of ``here``'s folder (see :func:`page_link`)."""
         key = (lesson_id, *_folder_of(here))
         link = self._links.get(key)
         if link is None:
             lesson = self.portal.lessons[lesson_id]
-            href = relative_md(here, self.docs_path("lessons", lesson))
-            link = self._links[key] = f"[{md_text(lesson.data.title)}]({href})"
+            link = self._links[key] = page_link(here, self.docs_path("lessons", lesson), html_text(lesson.data.title))
         return link
 
     def roles_matrix(self, here: str, roles: list[Item[Any]], summaries: dict[str, Any], report: Any) -> Markup:
@@ -489,8 +500,7 @@ class Renderer:
         t, h = self.t, html_text
         due = {True: t("path_required_yes"), False: t("path_optional")}
         head = "".join(
-            f'<th scope="col" markdown="1">[{md_text(role.data.title)}]'
-            f'({relative_md(here, self.docs_path("roles", role))})</th>'
+            f'<th scope="col">{page_link(here, self.docs_path("roles", role), h(role.data.title))}</th>'
             for role in roles
         )
         by_role = [summaries[role.id].by_lesson for role in roles]
@@ -517,16 +527,14 @@ class Renderer:
                 step = assigned.get(lesson_id)
                 cells.append("<td></td>" if step is None else cell(step.due_day, step.required))
             rows.append(
-                f'<tr markdown="1"><th scope="row" markdown="1">[{md_text(lesson.data.title)}]'
-                f'({relative_md(here, self.docs_path("lessons", lesson))})</th>{"".join(cells)}</tr>'
+                f'<tr><th scope="row">{page_link(here, self.docs_path("lessons", lesson), h(lesson.data.title))}'
+                f'</th>{"".join(cells)}</tr>'
             )
         totals = "".join(f"<td>{summaries[role.id].minutes}</td>" for role in roles)
         return Markup(
-            # Markdown links inside HTML: each element around them says markdown="1" (md_in_html).
-            f'<div class="portal-matrix" role="region" aria-label="{h(t("overview_title"))}" tabindex="0" '
-            'markdown="1">\n<table markdown="1">\n'
-            f'<thead markdown="1"><tr markdown="1"><th scope="col">{h(t("overview_lesson"))}</th>{head}</tr></thead>\n'
-            '<tbody markdown="1">\n' + "\n".join(rows) + "\n</tbody>\n"
+            f'<div class="portal-matrix" role="region" aria-label="{h(t("overview_title"))}" tabindex="0">\n'
+            f'<table>\n<thead><tr><th scope="col">{h(t("overview_lesson"))}</th>{head}</tr></thead>\n'
+            "<tbody>\n" + "\n".join(rows) + "\n</tbody>\n"
             f'<tfoot><tr><th scope="row">{h(t("overview_total"))}</th>{totals}</tr></tfoot>\n'
             "</table>\n</div>"
         )

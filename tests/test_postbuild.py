@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO
+from site_links import check_links
 
 from generator.build import build_portal
-from generator.postbuild import finish_page, finish_search_index, finish_site, locate_warnings
+from generator.postbuild import finish_page, finish_search_index, finish_site, locate_warnings, resolve_page_links
 from generator.project import PLUGIN_NAME, prepare_project
 from generator.validate import validate
 
@@ -83,6 +84,16 @@ def test_a_site_built_without_the_plugin_holds_no_handler_or_script_url_after_th
     lesson = (site / "lessons/answering-fast/index.html").read_text("utf-8")
     # The page's own text and the theme around it are still there.
     assert "Click</a>" in lesson and 'class="md-header' in lesson and "x.png" in lesson
+
+
+def test_links_the_generator_resolved_lead_to_their_pages_after_the_pass(unsafe_build):
+    site, _ = unsafe_build
+    finish_site(site, "en")
+    matrix = (site / "overview/index.html").read_text("utf-8")
+    assert "data-portal-href" not in matrix and 'href="../lessons/answering-fast/"' in matrix
+    report = check_links(site, ignore=("sw/", "el/", "zh/", "ur/"))
+    assert report.total > 1000 and report.outside == []
+    assert report.missing == ["lessons/answering-fast/index.html: x.png", "lessons/answering-fast/index.html: y.png"]
 
 
 def test_the_pass_over_its_own_output_changes_nothing(unsafe_build):
@@ -160,6 +171,12 @@ def test_an_engines_warning_about_a_generated_page_names_the_content_file():
         "content/lessons/answering-fast.md:1:1: link `nowhere.md` points to a page that does not exist",
         "something else",
     ]
+
+
+def test_only_a_relative_url_becomes_the_href_of_a_resolved_link():
+    html = ('<a data-portal-href="../lessons/a/">A</a> <a data-portal-href="javascript:alert(1)">B</a> '
+            '<a data-portal-href="//elsewhere.example/">C</a>')
+    assert resolve_page_links(html) == '<a href="../lessons/a/">A</a> <a >B</a> <a >C</a>'
 
 
 def test_source_maps_are_removed(tmp_path):

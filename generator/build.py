@@ -33,6 +33,7 @@ from generator.engines import BuildFailed
 from generator.errors import ContentError
 from generator.load import CONTENT_DIR
 from generator.model import Portal
+from generator.postbuild import finish_portal
 from generator.precompress import precompress
 from generator.project import prepare_project
 from generator.scratch import scratch_dir
@@ -279,6 +280,7 @@ def build(
                     portal, staging, work, build_date=build_epoch(root), write_docs=work_dir is not None,
                     engine=engine, jobs=jobs,
                 )
+            finish_portal(staging, languages_of(portal))  # whichever engine built it: see postbuild
             precompress(staging)
             _set_epoch_times(staging)
             swap_into_place(staging, site_dir)

@@ -15,7 +15,7 @@ from generator import diagram, export, learning, schedule
 from generator.lookup import PageMaker
 from generator.model import Item, Portal
 from generator.report import build_report
-from generator.urls import relative_file
+from generator.urls import relative_md
 
 OVERVIEW = "overview.md"
 CHART = "overview-minutes.svg"
@@ -120,7 +120,7 @@ def pages(renderer: PageMaker) -> dict[str, str]:
     out[OVERVIEW] = renderer.page(
         "overview.md.j2", OVERVIEW, {**renderer.meta(t("hr_title"), "overview"), "hide": ["toc"]},
         report=report, roles=roles, summaries=summaries, rules=rules,
-        chart_src=relative_file(OVERVIEW, CHART), chart_alt=alt, chart_size=size,
+        chart_src=relative_md(OVERVIEW, CHART), chart_alt=alt, chart_size=size,
         checklist=checklist_path,
         refreshers=[p for p in portal.paths.values() if p.data.refresher is not None],
     )

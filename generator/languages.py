@@ -35,8 +35,10 @@ ISO_639_1 = frozenset((
 ))
 """Two-letter language codes: a file suffix that is none of these (nor a declared code) is a typo."""
 
-_WORD_BREAKS = r"[\s\-.,;:!?()\[\]\"'«»“”‘’…]+"
-"""Spaces, hyphens and punctuation: without a stemmer that trims words, "habari," must split at the comma."""
+_WORD_BREAKS = r"[\s\-.,;:!?()\[\]" "\"'«»“”‘’…]+"
+"""Spaces, hyphens and punctuation: without a stemmer that trims words, "habari," must split at the comma.
+The quote is not escaped: Zensical's search compiles the separator with JavaScript's ``u`` flag, under
+which ``\\"`` is an error that leaves search unavailable."""
 
 SEARCH: dict[str, dict[str, Any]] = {
     # Chinese has no spaces between words. Material's search plugin segments the text into words
@@ -56,7 +58,7 @@ SEARCH: dict[str, dict[str, Any]] = {
     # Swahili inflects mostly at the front (ma-jibu, ku-jibu, a-na-jibu): a query word is also
     # looked for inside the words of the index (`search_infix`, see the portal's search worker).
     "sw": {"separator": _WORD_BREAKS, "pipeline": [], "infix": True},
-    "ur": {"separator": r"[\s\-.,;:!?()\[\]\"'«»،؛؟۔]+", "pipeline": []},
+    "ur": {"separator": r"[\s\-.,;:!?()\[\]" "\"'«»،؛؟۔]+", "pipeline": []},
 }
 """Search settings per language; a language not listed keeps the theme's own defaults."""
 

@@ -65,6 +65,21 @@ def theme_asset_urls(url_filter: Any, shared: str) -> Any:
     return url
 
 
+class NavCache(dict[str, str]):
+    """overrides/main.html keeps here the navigation shared by pages outside it, by folder.
+
+    The folder is worked out here, not in the template: the templates keep to what Jinja2 and
+    MiniJinja both offer, and string methods are not part of that."""
+
+    @staticmethod
+    def folder_of(url: str) -> str:
+        return url.rstrip("/").rpartition("/")[0]
+
+    def keep(self, folder: str, rendered: str) -> str:
+        self[folder] = rendered
+        return ""
+
+
 class PortalPluginConfig(Config):
     compiled = c.Type(bool, default=False)
     """True in projects written by `portal build`: the pages are already generated."""
@@ -190,6 +205,9 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         return sanitizer.add(page, html) if sanitizer is not None else sanitize(html)
 
     def on_post_page(self, output: str, page: Any, config: Any) -> str:
+        from generator.postbuild import name_search_dialog, resolve_page_links
+
+        output = name_search_dialog(resolve_page_links(output))
         # The theme sets the direction on <body> only: on <html> it also governs the page's
         # scrollbars and anything a script or extension adds outside the body.
         if self.right_to_left:
@@ -209,7 +227,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         if sanitizer is not None:
             sanitizer.finish()
         # overrides/main.html keeps here the navigation shared by pages outside it, by depth.
-        env.globals["portal_nav_cache"] = {}
+        env.globals["portal_nav_cache"] = NavCache()
         from generator.render import CompiledTemplates
 
         env.bytecode_cache = CompiledTemplates(_THEME_TEMPLATES)  # templates are loaded after this event

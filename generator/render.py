@@ -36,7 +36,7 @@ from generator.lookup import TEMPLATES, USER_TEMPLATES, Messages
 from generator.memory import collector_paused
 from generator.model import Item, Lesson, Portal
 from generator.translations import fallback_meta, localize
-from generator.urls import docs_path, folder_of, relative_href, relative_md, resolve_source_link
+from generator.urls import PAGE_LINK, docs_path, folder_of, relative_href, relative_md, resolve_source_link
 
 NAV_LIST_LIMIT = 20
 """Most items a navigation section lists one by one (the sample has 11 roles); a larger
@@ -70,6 +70,17 @@ def _finalize(value: Any) -> Any:
     if isinstance(value, Markup) or value is None:
         return "" if value is None else value
     return md_text(value)
+
+
+def page_link(from_docs: str, to_docs: str, text: str) -> str:
+    """``<a>`` from one page to another in raw HTML, for tables too large to write in Markdown.
+
+    A Markdown link inside HTML needs ``markdown="1"`` on every element around it, and at
+    thousands of rows Python-Markdown's parsing of such a table took seconds a page. No raw
+    ``href`` suits every engine (MkDocs leaves it as written, Zensical reads it as relative to
+    the source file), so the URL the page needs goes into an attribute no engine rewrites and
+    becomes the ``href`` after the build. ``text`` is HTML."""
+    return f'<a {PAGE_LINK}="{html_text(relative_href(from_docs, to_docs))}">{text}</a>'
 
 
 _TEMPLATE_SETTINGS: dict[str, Any] = {
@@ -157,7 +168,9 @@ class Renderer:
             **_TEMPLATE_SETTINGS,
         )
         self.t = Messages(self.language, [user_dir / "messages"] if user_dir.is_dir() else [])
-        self.env.filters.update(h=html_text, md=lambda v: Markup(str(v)), text=md_text, tojson=_tojson)
+        # `split` as MiniJinja has it built in: the templates keep to what both engines offer.
+        self.env.filters.update(h=html_text, md=lambda v: Markup(str(v)), text=md_text, tojson=_tojson,
+                                split=lambda value, separator: str(value).split(separator))
         self.env.globals.update(t=self.t, portal=portal, config=portal.config, source_of=self.source_of,
                                 source_ids=self.source_ids, foreign=self.foreign)
         self._fragments: dict[tuple[str, str, bool], Markup] = {}
@@ -303,7 +316,7 @@ class Renderer:
 
     def lesson_paths(self, here: str, steps: list[tuple[Item[Any], int]]) -> Markup:
         """Each path the lesson is a step of, with its place there and the lessons before and after."""
-        t, h, lessons = self.t, html_text, self.portal.lessons
+        t, h, m, lessons = self.t, html_text, md_text, self.portal.lessons
         label = h(t("lesson_in_paths"))
         # Back points the way the reader came from: right in a right-to-left page.
         back, forward = ("→", "←") if direction(self.language) == "rtl" else ("←", "→")
@@ -311,25 +324,27 @@ class Renderer:
         for path, index in steps:
             path_steps = path.data.steps
             item = (
-                f'<li><a href="{h(relative_href(here, self.docs_path("paths", path)))}">{h(path.data.title)}</a>'
+                f'<li markdown="1">[{m(path.data.title)}]({relative_md(here, self.docs_path("paths", path))})'
                 f" ({index + 1}/{len(path_steps)})"
             )
             if index > 0:
                 before = lessons[path_steps[index - 1].lesson]
                 item += (
-                    f' · <a rel="prev" href="{h(relative_href(here, self.docs_path("lessons", before)))}">'
-                    f'{back} {h(t("lesson_previous"))}: {h(before.data.title)}</a>'
+                    f' · [{back} {m(t("lesson_previous"))}: {m(before.data.title)}]'
+                    f'({relative_md(here, self.docs_path("lessons", before))}){{ rel="prev" }}'
                 )
             if index + 1 < len(path_steps):
                 after = lessons[path_steps[index + 1].lesson]
                 item += (
-                    f' · <a rel="next" href="{h(relative_href(here, self.docs_path("lessons", after)))}">'
-                    f'{h(t("lesson_next"))}: {h(after.data.title)} {forward}</a>'
+                    f' · [{m(t("lesson_next"))}: {m(after.data.title)} {forward}]'
+                    f'({relative_md(here, self.docs_path("lessons", after))}){{ rel="next" }}'
                 )
             items.append(item + "</li>")
         return Markup(
-            f'<nav class="portal-pathnav" aria-label="{label}">\n<h2 class="portal-pathnav__title">{label}</h2>\n'
-            "<ul>\n" + "\n".join(items) + "\n</ul>\n</nav>"
+            f'<nav class="portal-pathnav" aria-label="{label}" markdown="1">\n'
+            # Not an <h2>: inside a markdown="1" element the table of contents would list it.
+            f'<p class="portal-pathnav__title" role="heading" aria-level="2">{label}</p>\n'
+            '<ul markdown="1">\n' + "\n".join(items) + "\n</ul>\n</nav>"
         )
 
     def path_steps(self, here: str, path: Item[Any]) -> Markup:
@@ -384,13 +399,12 @@ class Renderer:
         return Markup("\n".join(rows))
 
     def _lesson_link(self, here: str, lesson_id: str) -> str:
-        """``<a href>`` to a lesson with its title, from any page of ``here``'s folder."""
+        """A link to a lesson with its title, from any page of ``here``'s folder (see :func:`page_link`)."""
         key = (lesson_id, *folder_of(here))
         link = self._links.get(key)
         if link is None:
             lesson = self.portal.lessons[lesson_id]
-            href = html_text(relative_href(here, self.docs_path("lessons", lesson)))
-            link = self._links[key] = f'<a href="{href}">{html_text(lesson.data.title)}</a>'
+            link = self._links[key] = page_link(here, self.docs_path("lessons", lesson), html_text(lesson.data.title))
         return link
 
     def roles_matrix(self, here: str, roles: list[Item[Any]], summaries: dict[str, Any], report: Any) -> Markup:
@@ -403,8 +417,7 @@ class Renderer:
         t, h = self.t, html_text
         due = {True: t("path_required_yes"), False: t("path_optional")}
         head = "".join(
-            f'<th scope="col"><a href="{h(relative_href(here, self.docs_path("roles", role)))}">'
-            f"{h(role.data.title)}</a></th>"
+            f'<th scope="col">{page_link(here, self.docs_path("roles", role), h(role.data.title))}</th>'
             for role in roles
         )
         by_role = [summaries[role.id].by_lesson for role in roles]
@@ -431,8 +444,8 @@ class Renderer:
                 step = assigned.get(lesson_id)
                 cells.append("<td></td>" if step is None else cell(step.due_day, step.required))
             rows.append(
-                f'<tr><th scope="row"><a href="{h(relative_href(here, self.docs_path("lessons", lesson)))}">'
-                f'{h(lesson.data.title)}</a></th>{"".join(cells)}</tr>'
+                f'<tr><th scope="row">{page_link(here, self.docs_path("lessons", lesson), h(lesson.data.title))}'
+                f'</th>{"".join(cells)}</tr>'
             )
         totals = "".join(f"<td>{summaries[role.id].minutes}</td>" for role in roles)
         return Markup(

@@ -14,6 +14,11 @@ from typing import Any
 
 from generator.model import Item, Portal
 
+PAGE_LINK = "data-portal-href"
+"""Where the generator writes a link's URL, relative to the built page, in HTML too large to
+write in Markdown (see ``generator.render.page_link``): no engine rewrites a ``data-``
+attribute, and :func:`generator.postbuild.resolve_page_links` makes it the ``href`` after the build."""
+
 
 def docs_path(kind: str, item: Item[Any]) -> str:
     """The page of an item of content ``kind`` (its folder), below the docs folder."""
@@ -50,7 +55,10 @@ def folder_of(docs_path: str) -> tuple[str, bool]:
 
 @functools.lru_cache(maxsize=65536)
 def relative_href(from_docs: str, to_docs: str, anchor: str = "") -> str:
-    """A relative URL from one page to another, for raw HTML (MkDocs does not rewrite those)."""
+    """A relative URL from one built page to another, for what no engine rewrites (``data-``
+    attributes a script reads). Links a reader follows are Markdown links to the sources
+    (:func:`relative_md`), even inside HTML: MkDocs leaves ``href`` in raw HTML as written,
+    while Zensical reads it as relative to the source file, so no raw ``href`` suits both."""
     href = _relpath(page_url(to_docs), page_url(from_docs))
     href = "./" if href == "." else href + "/"
     return href + (f"#{anchor}" if anchor else "")

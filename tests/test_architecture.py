@@ -14,11 +14,13 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "generator"
 
 ENGINE_SIDE = {
-    "generator.__main__", "generator.cli", "generator.build", "generator.plugin", "generator.project",
+    "generator.__main__", "generator.cli", "generator.build", "generator.engines", "generator.plugin",
+    "generator.postbuild", "generator.project",
     "generator.search", "generator.serve", "generator.templatecheck", "generator.validate", "generator.lms",
 }
 """The modules that know the site engine (MkDocs and its Material theme), run it, or join the core
-to it (``validate`` hands the checks the rendered pages and the theme; ``lms`` builds a site to
+to it (``engines`` runs MkDocs, ProperDocs or Zensical; ``postbuild`` finishes what any engine
+built, search index included; ``validate`` hands the checks the rendered pages and the theme; ``lms`` builds a site to
 package it). Every other module is the core: it imports nothing of MkDocs or Material, and none
 of these."""
 

@@ -109,7 +109,7 @@ def test_hr_overview_has_schedules_chart_matrix_and_refreshers(sites):
 def test_minutes_chart_is_an_svg_file_with_a_text_alternative(sites):
     _, site = sites["sample"]
     page = read(site, "overview")
-    img = re.search(r'<img src="../overview-minutes.svg" alt="([^"]+)"', page)
+    img = re.search(r'<img alt="([^"]+)" height="\d+" src="../overview-minutes.svg" width="\d+"', page)
     assert img, "the chart is referenced with its text alternative"
     assert "Chief executive: 119 min required, 15 min optional" in img.group(1)
     svg = (site / "overview-minutes.svg").read_text("utf-8")

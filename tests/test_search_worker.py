@@ -52,7 +52,7 @@ const answers = {}
 """
 
 FIELDS = {"title": {"boost": 1000.0}, "text": {"boost": 1.0}}
-BREAKS = r"[\s\-.,;:!?()\[\]\"'«»“”‘’…،؛؟۔]+"
+BREAKS = r"[\s\-.,;:!?()\[\]" "\"'«»“”‘’…،؛؟۔]+"
 
 
 def run_worker(cases: list[dict]) -> dict:

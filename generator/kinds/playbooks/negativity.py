@@ -10,7 +10,7 @@ from generator.kinds.base import DiffWording, PageContext, PlaybookKind
 from generator.languages import direction
 from generator.model import Item, Portal
 from generator.phrases import Msg
-from generator.urls import relative_file
+from generator.urls import relative_md
 
 
 def check_negativity(portal: Portal, playbook: Item[Any], problems: Problems) -> None:
@@ -32,7 +32,7 @@ def flow_page(renderer: Any, playbook: Item[Any], here: str) -> PageContext:
     svg, alt, size = diagram.negativity_flow(playbook.data, renderer.portal, renderer.t,
                                              rtl=direction(renderer.language) == "rtl")
     svg_path = f"playbooks/{playbook.slug}-flow.svg"
-    return PageContext(values={"flow_src": relative_file(here, svg_path), "flow_alt": alt, "flow_size": size},
+    return PageContext(values={"flow_src": relative_md(here, svg_path), "flow_alt": alt, "flow_size": size},
                        files={svg_path: svg})
 
 

@@ -12,6 +12,11 @@
  *
  * The theme's worker talks to the page through "message" events; the portal rewrites the query in
  * the event before the theme's handler sees it, and adds its folding to the index's pipelines.
+ * Messages are told apart by what they carry (the index with its `config`, or a query string), not
+ * by the theme's numbering of them. Should the theme's worker change (no lunr in it, messages of
+ * another shape), the messages reach it untouched: search then works as the theme's own, without
+ * the folding. Only Material's build uses this worker (the plugin names it in place of the
+ * theme's); an engine without the plugin keeps its own search.
  */
 "use strict"
 
@@ -36,7 +41,7 @@
 
   const theme = new URL(self.location.href).searchParams.get("theme")
   const listen = self.addEventListener.bind(self)
-  const state = { config: null, pipeline: null }
+  const state = { config: null, pipeline: null, adapted: false }
 
   /* The page starts this worker with every page, but sends it the index only when the reader first
    * focuses search: the theme's worker (and lunr in it) is loaded then, not before. */
@@ -56,9 +61,13 @@
         return listen(type, handler, options)
       return listen("message", event => handler(rewrite(event)), options)
     }
-    importScripts(theme)
+    if (theme)
+      importScripts(theme)
     self.addEventListener = listen
-    adapt(self.lunr)
+    if (self.lunr && self.lunr.Builder && self.lunr.Pipeline) {
+      adapt(self.lunr)
+      state.adapted = true
+    }
   }
 
   function adapt(lunr) {
@@ -83,10 +92,12 @@
 
   function rewrite(event) {
     const message = event.data
-    if (message && message.type === 0 && message.data && message.data.config)  // setup
+    if (!message || typeof message !== "object" || !state.adapted)
+      return event
+    if (message.data && typeof message.data === "object" && message.data.config)  // the index
       state.config = message.data.config
-    if (message && message.type === 2 && typeof message.data === "string")    // query
-      return { data: { type: 2, data: portalQuery(message.data) } }
+    else if (typeof message.data === "string" && state.config)                       // a query
+      return { data: { ...message, data: portalQuery(message.data) } }
     return event
   }
 

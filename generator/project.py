@@ -258,7 +258,7 @@ def prepare_project(
     # Relative to the config, so the project can move and any engine reads it (Zensical stops at
     # an absolute docs_dir); the site folder may lie outside it for MkDocs, not for Zensical.
     config["docs_dir"] = "docs"
-    config["site_dir"] = os.path.relpath(site_dir, project_dir)
+    config["site_dir"] = "site" if self_contained else os.path.relpath(site_dir, project_dir)
     config_path = project_dir / "mkdocs.yml"
     header = "# Written by `portal build` from content/ and the repository's mkdocs.yml. Do not edit.\n"
     text = yaml.dump(config, Dumper=_ConfigDumper, allow_unicode=True, sort_keys=False)

@@ -194,7 +194,9 @@ def test_zensical_builds_each_language_in_its_own_project_and_the_site_is_assemb
     assert '<html lang="en">' not in (site / "index.html").read_text("utf-8")  # the stand-in's own page
     assert (site / "index.html").read_text("utf-8").startswith("<html lang=en>")
     for language in ("sw", "el", "zh", "ur"):
-        assert (site / language / "index.html").read_text("utf-8").startswith(f"<html lang={language}>")
+        # The generator's pass after any engine sets the direction on <html> (right to left in Urdu).
+        expected = f'<html lang={language} dir="rtl">' if language == "ur" else f"<html lang={language}>"
+        assert (site / language / "index.html").read_text("utf-8").startswith(expected)
         assert (site / language / "lessons").is_dir()
     assert not list(tmp_path.glob(".site*"))
 

@@ -6,7 +6,7 @@ The roster and the statements (one per line, as an LRS export gives them) are ge
 sample portal's roles and lessons. Two commands run in turn, each in its own child process:
 `portal progress --format csv` and the floor, the same statements parser reading the file and
 doing nothing with what it reads, in one process. The report reads a large file in two processes
-when two processors are free (the second half in a forked worker); its processor time is the sum
+when it may use two processors (the second half in a forked worker); its processor time is the sum
 of both. Each pair's ratio is printed, with wall time and peak memory, and the ratio of their
 processor times beside it; the targets are judged on wall time, and the exit status is 0 when
 those of bench/README.md hold (unless --no-targets).
@@ -118,8 +118,8 @@ def main() -> int:
         print(f"generated {args.people} people and {args.statements} statements ({size:.0f} MiB) "
               f"in {time.perf_counter() - started:.1f} s", flush=True)
         free = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-        print(f"processors free to the report: {free} (it folds a file of {SPLIT_BYTES >> 20} MiB or more in two "
-              "processes when two are free; reading alone uses one; processor times add up every process's)",
+        print(f"processors the report may use: {free} (it folds a file of {SPLIT_BYTES >> 20} MiB or more in two "
+              "processes when it may use two; reading alone uses one; processor times add up every process's)",
               flush=True)
         report = [sys.executable, "-m", "generator", "--root", str(ROOT), "progress", "--roster", str(roster),
                   "--statements", str(lines), "--format", "csv", "--today", "2026-12-01", "-o",

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import errno
 import multiprocessing
 import os
 import re
@@ -40,7 +41,7 @@ _NOTICE = dt.timedelta(days=REFRESHER_NOTICE_DAYS)
 SEEN = "seen"
 """The verbs that only show a learner has started (a lesson opened, a question answered), folded as one."""
 SPLIT_BYTES = 32 << 20
-"""From this size on, a statements file is read by two processes when two processors are free (Records.add_file)."""
+"""From this size on, a statements file is read by two processes when two processors may be used (Records.add_file)."""
 TARGETS_KEPT = 50_000
 """At most this many activity ids are kept split (an export about a few hundred items needs a few hundred)."""
 
@@ -164,14 +165,16 @@ class Records:
                  min_bytes: int = SPLIT_BYTES) -> list[BadStatement]:
         """Fold in every statement of a statements file, as ``add_all(read_file(path))`` does, with the same result.
 
-        A JSON-lines file of at least ``min_bytes`` is cut in two at a line boundary when two processors are
-        free to this process (or ``processes`` is 2): a forked worker decodes and folds the second half into
-        records of its own while this process does the first, then they are merged (:meth:`_merge`). The
-        records come out as folding the whole file in order would make them, and malformed lines keep their
-        line numbers in the file.
+        A JSON-lines file of at least ``min_bytes`` is cut in two at a line boundary when this process may run
+        on two processors (or ``processes`` is 2; whether other work keeps one busy it cannot tell): a forked
+        worker decodes and folds the second half into records of its own while this process does the first,
+        then they are merged (:meth:`_merge`). The records come out as folding the whole file in order would
+        make them, and malformed lines keep their line numbers in the file.
         """
         if processes is None:
             processes = min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+        if "fork" not in multiprocessing.get_all_start_methods():
+            processes = 1
         split = lines_split(path) if processes > 1 else None
         if split is None or split[2] - split[0] < min_bytes:
             return self.add_all(read_file(path))
@@ -186,7 +189,10 @@ class Records:
             try:
                 outcome = receiver.recv()
             except EOFError:
-                outcome = OSError(f"{path}: the process reading the second half of the file stopped")
+                outcome = OSError(errno.EIO, "the process reading the second half of the file stopped")
+        except BaseException:
+            worker.terminate()  # this process is failing (or interrupted): the worker's half is not wanted
+            raise
         finally:
             receiver.close()
             worker.join()

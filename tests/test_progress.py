@@ -497,3 +497,17 @@ def test_two_processes_fold_a_shuffled_export_as_one_does(tmp_path, monkeypatch)
         counts = {"read": records.counted, "ignored": records.ignored, "skipped": 3}
         outputs.append((to_csv(reports, ledgers), to_json(reports, day, counts, ledgers)))
     assert outputs[0] == outputs[1]
+
+
+def test_a_worker_that_dies_stops_the_report_with_a_message(tmp_path, monkeypatch):
+    import os
+
+    from generator import progress as progress_model
+
+    lines = tmp_path / "statements.jsonl"
+    lines.write_text("".join(json.dumps(s) + "\n" for s in varied_export(FINGERPRINTS, count=200)), "utf-8")
+    monkeypatch.setattr(progress_model, "_fold_range", lambda *args: os._exit(3))  # the forked worker inherits it
+    records = progress_model.Records(validate(REPO)[0])
+    with pytest.raises(OSError, match="second half") as stopped:
+        records.add_file(lines, processes=2, min_bytes=0)
+    assert stopped.value.strerror == "the process reading the second half of the file stopped"

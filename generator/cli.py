@@ -192,7 +192,7 @@ def progress(root: Path, roster_file: Path, lrs_url: str | None, statements_file
     from generator import progress as progress_model
     from generator import progress_output
     from generator.roster import load_roster
-    from generator.statements import BadStatement, LrsError, credential_from, read_file, read_lrs
+    from generator.statements import BadStatement, LrsError, credential_from, read_lrs
 
     if (lrs_url is None) == (statements_file is None):
         raise click.UsageError("give either --lrs URL or --statements FILE")
@@ -208,7 +208,7 @@ def progress(root: Path, roster_file: Path, lrs_url: str | None, statements_file
     bad: list[BadStatement] = []
     try:
         if statements_file is not None:
-            bad = records.add_all(read_file(statements_file))
+            bad = records.add_file(statements_file)
         else:
             assert lrs_url is not None
             host = urllib.parse.urlsplit(lrs_url).hostname or ""

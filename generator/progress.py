@@ -15,8 +15,12 @@ Personal data: the report is written where HR asks, never into the site or conte
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import errno
+import multiprocessing
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -27,7 +31,7 @@ from generator.memory import collector_paused
 from generator.model import Portal
 from generator.roster import Person
 from generator.schedule import DayRules, Entry, entry_date, role_entries
-from generator.statements import BadStatement
+from generator.statements import BadStatement, count_lines, lines_split, read_file, read_range
 from generator.xapi import VERBS, base_iri, fingerprint_extension, network_extension, version_extension
 
 STATUSES = ("done", "redo", "overdue", "due")
@@ -36,6 +40,8 @@ REFRESHER_NOTICE_DAYS = 30
 _NOTICE = dt.timedelta(days=REFRESHER_NOTICE_DAYS)
 SEEN = "seen"
 """The verbs that only show a learner has started (a lesson opened, a question answered), folded as one."""
+SPLIT_BYTES = 32 << 20
+"""From this size on, a statements file is read by two processes when two processors may be used (Records.add_file)."""
 TARGETS_KEPT = 50_000
 """At most this many activity ids are kept split (an export about a few hundred items needs a few hundred)."""
 
@@ -155,6 +161,85 @@ class Records:
         self.ignored += ignored
         return bad
 
+    def add_file(self, path: Path, processes: int | None = None,
+                 min_bytes: int = SPLIT_BYTES) -> list[BadStatement]:
+        """Fold in every statement of a statements file, as ``add_all(read_file(path))`` does, with the same result.
+
+        A JSON-lines file of at least ``min_bytes`` is cut in two at a line boundary when this process may run
+        on two processors (or ``processes`` is 2; whether other work keeps one busy it cannot tell): a forked
+        worker decodes and folds the second half into records of its own while this process does the first,
+        then they are merged (:meth:`_merge`). The records come out as folding the whole file in order would
+        make them, and malformed lines keep their line numbers in the file.
+        """
+        if processes is None:
+            processes = min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+        if "fork" not in multiprocessing.get_all_start_methods():
+            processes = 1
+        split = lines_split(path) if processes > 1 else None
+        if split is None or split[2] - split[0] < min_bytes:
+            return self.add_all(read_file(path))
+        start, cut, size = split
+        context = multiprocessing.get_context("fork")  # the worker needs this portal, not a pickled copy
+        receiver, sender = context.Pipe(duplex=False)
+        worker = context.Process(target=_fold_range, args=(self, path, cut, size, sender), daemon=True)
+        worker.start()
+        sender.close()
+        try:
+            bad = self.add_all(read_range(path, start, cut))
+            try:
+                outcome = receiver.recv()
+            except EOFError:
+                outcome = OSError(errno.EIO, "the process reading the second half of the file stopped")
+        except BaseException:
+            worker.terminate()  # this process is failing (or interrupted): the worker's half is not wanted
+            raise
+        finally:
+            receiver.close()
+            worker.join()
+        if isinstance(outcome, BaseException):
+            raise outcome
+        learners, counted, ignored, later_bad = outcome
+        if later_bad:
+            before = count_lines(path, cut)
+            for item in later_bad:
+                item.line += before
+        self._merge(learners)
+        self.counted += counted
+        self.ignored += ignored
+        return bad + later_bad
+
+    def _merge(self, later: dict[str, Learner]) -> None:
+        """Add the records folded from statements that come after all of this one's in the file.
+
+        Each rule gives what folding both in order gives: the latest completion or acknowledgement is the later
+        file's when its time is the same or later (ties go to the statement read last), the first path
+        completion the earliest, the best score the highest, lists of completions and shares run in file order.
+        """
+        for key, other in later.items():
+            learner = self.learners.get(key)
+            if learner is None:
+                self.learners[key] = other
+                continue
+            if other.seen > learner.seen:
+                learner.seen = other.seen
+            for item, entry in other.completed.items():
+                known = learner.completed.get(item)
+                if known is None or entry[0] >= known[0]:
+                    learner.completed[item] = entry
+            for item, stamps in other.completions.items():
+                learner.completions.setdefault(item, []).extend(stamps)
+            for item, score in other.scores.items():
+                if score > learner.scores.get(item, -1.0):
+                    learner.scores[item] = score
+            for item, entry in other.acknowledged.items():
+                known = learner.acknowledged.get(item)
+                if known is None or entry[0] >= known[0]:
+                    learner.acknowledged[item] = entry
+            for item, stamp in other.paths.items():
+                if item not in learner.paths or stamp < learner.paths[item]:
+                    learner.paths[item] = stamp
+            learner.shares.extend(other.shares)
+
     def _fold(self, statement: dict[str, Any], track: bool = False) -> bool:
         """Fold one statement in, whatever its shape; False when it is not about this site's activities.
 
@@ -221,6 +306,22 @@ class Records:
                     learner.acknowledged[key] = (stamp, str(_extensions(statement).get(self.version, "")))
         elif verb == "shared" and kind == "posts":
             learner.shares.append((stamp, item, str(_extensions(statement).get(self.network, ""))))
+
+
+def _fold_range(records: Records, path: Path, start: int, end: int, sender: Any) -> None:
+    """In a forked worker: fold the lines between ``start`` and ``end`` into fresh records and send them back."""
+    try:
+        mine = Records.__new__(Records)
+        mine.__dict__.update(records.__dict__)
+        mine.learners, mine._by_mbox, mine._latest, mine._targets, mine._fingerprints = {}, {}, {}, {}, {}
+        mine.counted = mine.ignored = 0
+        bad = mine.add_all(read_range(path, start, end))
+        outcome: Any = (mine.learners, mine.counted, mine.ignored, bad)
+    except BaseException as error:  # whatever stops the worker stops the report, in the parent
+        outcome = error
+    with contextlib.suppress(OSError):  # the parent stopped reading: it is failing already, with its own message
+        sender.send(outcome)
+    sender.close()
 
 
 def _extensions(statement: dict[str, Any]) -> dict[str, Any]:

@@ -34,6 +34,9 @@ class BadStatement(Exception):
         super().__init__(message)
         self.line, self.col, self.message = line, col, message
 
+    def __reduce__(self) -> tuple[Any, ...]:  # to cross from a worker process (the default would lose line and col)
+        return (BadStatement, (self.line, self.col, self.message))
+
 
 def _checked(value: Any, line: int, col: int) -> dict[str, Any]:
     if not isinstance(value, dict):
@@ -57,6 +60,66 @@ def read_file(path: Path) -> Iterator[dict[str, Any] | BadStatement]:
             yield from _read_array(handle, handle.read(CHUNK))
         else:
             yield from _read_lines(raw)
+
+
+def lines_split(path: Path) -> tuple[int, int, int] | None:
+    """Where a JSON-lines file can be cut in two at a line boundary: (first byte, cut, size); None otherwise.
+
+    The first byte is past a byte-order mark; None for a JSON array, or a file with no line end past its middle.
+    """
+    with path.open("rb") as raw:
+        head = raw.read(4096)
+        start = 3 if head.startswith(b"\xef\xbb\xbf") else 0
+        if head[start:].lstrip(_SPACE.encode()).startswith(b"["):
+            return None
+        size = raw.seek(0, os.SEEK_END)
+        if size - start < 2:
+            return None
+        raw.seek(start + (size - start) // 2)
+        raw.readline()
+        cut = raw.tell()
+    return (start, cut, size) if start < cut < size else None
+
+
+class _Range(io.RawIOBase):
+    """The bytes of a file from where it stands up to ``end``, for a buffered reader to split into lines."""
+
+    def __init__(self, raw: Any, end: int) -> None:
+        self._raw, self._left = raw, end - raw.tell()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._left <= 0:
+            return 0
+        got = self._raw.readinto(memoryview(buffer)[:self._left])
+        self._left -= got
+        return got
+
+
+def read_range(path: Path, start: int, end: int) -> Iterator[dict[str, Any] | BadStatement]:
+    """As :func:`read_file` for the lines of a JSON-lines file between bytes ``start`` and ``end``.
+
+    Both must be line boundaries (see :func:`lines_split`). Line numbers count from ``start``: the
+    first line of the range is line 1.
+    """
+    with path.open("rb", buffering=0) as raw:
+        raw.seek(start)
+        yield from _read_lines(io.BufferedReader(_Range(raw, end), CHUNK))
+
+
+def count_lines(path: Path, end: int) -> int:
+    """How many lines end before byte ``end`` of ``path``."""
+    count = 0
+    with path.open("rb") as raw:
+        while end > 0:
+            chunk = raw.read(min(CHUNK, end))
+            if not chunk:
+                break
+            count += chunk.count(b"\n")
+            end -= len(chunk)
+    return count
 
 
 def _read_lines(handle: Any) -> Iterator[dict[str, Any] | BadStatement]:

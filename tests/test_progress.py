@@ -429,3 +429,85 @@ def test_a_broken_translation_stops_the_build_but_not_the_report(runner, sample,
     assert broken.exit_code == 0, broken.output
     intact = progress(runner, "--roster", str(roster), "--statements", str(lines), "--format", "json")
     assert json.loads(broken.output) == json.loads(intact.output)
+
+
+def test_two_processes_fold_a_shuffled_export_as_one_does(tmp_path, monkeypatch):
+    """`Records.add_file` cut in two (a worker folds the second half) gives the records, counts, bad lines and
+    reports that one process gives: ties of time across the halves, a byte-order mark, blank and broken lines."""
+    import dataclasses
+    import datetime as dt
+    import random
+
+    from generator import progress as progress_model
+    from generator.progress_output import to_csv, to_json
+    from generator.roster import load_roster
+    from generator.statements import lines_split, read_file
+
+    portal = validate(REPO)[0]
+    made = varied_export(FINGERPRINTS, seed=11, count=4000)
+    random.Random(3).shuffle(made)
+    lesson = sorted(FINGERPRINTS)[0]
+    tie = "2026-11-30T09:00:00Z"  # after every time of the varied export
+    early, late = [], []  # the same time in both halves: the later statement in the file must win, or the earlier
+    for email, first, second in (("amina@jua-energy.example", FINGERPRINTS[lesson], "0ldversion00"),
+                                 ("baraka@jua-energy.example", "0ldversion00", FINGERPRINTS[lesson])):
+        early.append(statement(email, "completed", "lessons", lesson, when=tie, fingerprint=first))
+        late.append(statement(email, "completed", "lessons", lesson, when=tie, fingerprint=second))
+        early.append(statement(email, "agreed", "playbooks", "rewards", when=tie, version="2026-06-01"))
+        late.append(statement(email, "agreed", "playbooks", "rewards", when=tie, version="2026-12-01"))
+        early.append(statement(email, "completed", "paths", "foundations", when="2024-10-02T09:00:00Z"))
+        late.append(statement(email, "completed", "paths", "foundations", when="2024-10-01T08:00:00Z"))
+    text = [json.dumps(s) for s in [*early, *made, *late]]
+    broken = ['{"actor": {"mbox": "mailto:x@y.example"}, "verb": ', "[1, 2]", '{"actor": {}, "verb": {}, oops}']
+    text.insert(40, broken[0])  # in the first half; the others in the second
+    text.insert(len(text) - 30, "")
+    text.insert(len(text) - 20, broken[1])
+    text.insert(len(text) - 10, broken[2])
+    lines = tmp_path / "statements.jsonl"
+    lines.write_bytes(b"\xef\xbb\xbf" + "\n".join(text).encode("utf-8"))  # no line end after the last line
+    assert lines_split(lines) is not None
+
+    merged = []
+    monkeypatch.setattr(progress_model.Records, "_merge",
+                        lambda self, later, real=progress_model.Records._merge: merged.append(1) or real(self, later))
+    one, two = progress_model.Records(portal), progress_model.Records(portal)
+    bad_one = one.add_file(lines, processes=1)
+    bad_two = two.add_file(lines, processes=2, min_bytes=0)
+    assert merged == [1]  # the second half was folded apart and merged
+    where = [(b.line, b.col, b.message) for b in bad_one]
+    assert where == [(b.line, b.col, b.message) for b in bad_two] == \
+        [(b.line, b.col, b.message) for b in read_file(lines) if isinstance(b, Exception)]
+    assert [line for line, _, _ in where] == [text.index(entry) + 1 for entry in broken]
+    assert where[1][0] > lines.read_bytes()[:lines_split(lines)[1]].count(b"\n")  # one of them in the second half
+    assert (one.counted, one.ignored) == (two.counted, two.ignored)
+    assert list(one.learners) == list(two.learners)
+    assert {key: dataclasses.asdict(learner) for key, learner in one.learners.items()} == \
+        {key: dataclasses.asdict(learner) for key, learner in two.learners.items()}
+    assert one.learners["baraka@jua-energy.example"].completed[lesson] == (tie, FINGERPRINTS[lesson])
+    assert one.learners["amina@jua-energy.example"].paths["foundations"] == "2024-10-01T08:00:00Z"
+
+    roster = tmp_path / "people.csv"
+    roster.write_text(VARIED_ROSTER, "utf-8")
+    people, _ = load_roster(roster, portal, str(roster))
+    day = dt.date(2026, 12, 1)
+    outputs = []
+    for records in (one, two):
+        reports = progress_model.build_report(portal, records, people, day)
+        ledgers = {p.email: progress_model.ledger(portal, records, p) for p in people}
+        counts = {"read": records.counted, "ignored": records.ignored, "skipped": 3}
+        outputs.append((to_csv(reports, ledgers), to_json(reports, day, counts, ledgers)))
+    assert outputs[0] == outputs[1]
+
+
+def test_a_worker_that_dies_stops_the_report_with_a_message(tmp_path, monkeypatch):
+    import os
+
+    from generator import progress as progress_model
+
+    lines = tmp_path / "statements.jsonl"
+    lines.write_text("".join(json.dumps(s) + "\n" for s in varied_export(FINGERPRINTS, count=200)), "utf-8")
+    monkeypatch.setattr(progress_model, "_fold_range", lambda *args: os._exit(3))  # the forked worker inherits it
+    records = progress_model.Records(validate(REPO)[0])
+    with pytest.raises(OSError, match="second half") as stopped:
+        records.add_file(lines, processes=2, min_bytes=0)
+    assert stopped.value.strerror == "the process reading the second half of the file stopped"

@@ -7,6 +7,7 @@ failed, interrupted or killed build leaves the previous site as it was.
 
 from __future__ import annotations
 
+import collections
 import ctypes
 import dataclasses
 import logging
@@ -22,7 +23,7 @@ import threading
 import time
 import traceback
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,8 +34,16 @@ from generator.engines import BuildFailed
 from generator.errors import ContentError
 from generator.load import CONTENT_DIR
 from generator.model import Portal
-from generator.postbuild import finish_portal
-from generator.precompress import precompress
+from generator.postbuild import (
+    SEARCH_INDEXES,
+    PassReport,
+    finish_files,
+    finish_portal,
+    finish_search,
+    site_files,
+    warn_unmarked,
+)
+from generator.precompress import precompress, precompress_files
 from generator.project import prepare_project
 from generator.scratch import scratch_dir
 from generator.validate import validate
@@ -60,6 +69,7 @@ def languages_of(portal: Portal) -> list[str]:
 def build_portal(
     portal: Portal, staging: Path, work_dir: Path, *, dirty: bool = False, build_date: int | None = None,
     write_docs: bool = True, only: list[str] | None = None, engine: str | None = None, jobs: int = 1,
+    finish: bool = False,
 ) -> int:
     """Build every language of ``portal`` into ``staging`` with ``engine``; returns the number of pages.
 
@@ -75,6 +85,12 @@ def build_portal(
     ``staging``, the others into folders beside it that join it once every language
     succeeded. The site is the same, byte for byte, as with ``jobs=1``. A ``dirty``
     (incremental) build is always sequential: it updates the site it is given in place.
+
+    ``finish``: also run the generator's pass over the built site (:mod:`generator.postbuild`)
+    and compress it (:mod:`generator.precompress`), as ``portal build`` publishes it. In a
+    parallel build a language's site is shared out among the workers in small parts as soon as
+    that language is built, so a worker that has no language left to build finishes and
+    compresses the others' files instead of waiting.
     """
     engine = engines.activate(engine or engines.default_engine())
     if dirty and engine not in engines.IN_PROCESS:
@@ -86,8 +102,12 @@ def build_portal(
     settings = _BuildSettings(portal, work_dir, engine, dirty, build_date, write_docs)
     jobs = max(1, min(jobs, len(tasks)))
     if jobs == 1 or dirty:
-        return sum(_build_language(settings, task) for task in tasks)
-    return _build_in_parallel(settings, tasks, staging, jobs)
+        pages = sum(_build_language(settings, task) for task in tasks)
+        if finish:
+            finish_portal(staging, codes)  # whichever engine built it: see postbuild
+            precompress(staging)
+        return pages
+    return _build_in_parallel(settings, tasks, staging, jobs, finish=finish)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -129,11 +149,29 @@ def _build_language(settings: _BuildSettings, task: _LanguageTask) -> int:
     return project.pages
 
 
+@dataclasses.dataclass(frozen=True)
+class _FinishTask:
+    """Part of one built language's files to finish and compress (:func:`_finish_part`)."""
+
+    language: str
+    site: Path
+    """The language's site folder, which ``files`` are relative to."""
+    files: tuple[str, ...]
+    search: bool = False
+    """The part that prepares the search index (``files`` is then the index's own files)."""
+
+
+FINISH_PART_BYTES = 4 * 2**20
+"""About how much of a built language one finishing task reads: small enough that the last
+language's files are shared by every worker, large enough that handing them out costs little."""
+
 _PARALLEL: _BuildSettings | None = None
 """The settings of the parallel build under way, read by the worker processes forked from this one."""
 
 
-def _build_in_parallel(settings: _BuildSettings, tasks: list[_LanguageTask], staging: Path, jobs: int) -> int:
+def _build_in_parallel(
+    settings: _BuildSettings, tasks: list[_LanguageTask], staging: Path, jobs: int, *, finish: bool,
+) -> int:
     """Build ``tasks`` in ``jobs`` worker processes; every language's failure is reported, none is published.
 
     The workers are forked: they start with the checked portal in memory and the engine
@@ -149,12 +187,10 @@ def _build_in_parallel(settings: _BuildSettings, tasks: list[_LanguageTask], sta
     ]
     _PARALLEL = settings
     try:
-        results = _run_workers(placed, jobs)
-        outcomes = []
-        for outcome, records in results:  # each language's messages together, in the order of the languages
-            for record in records:
+        outcomes, records = _run_workers(placed, jobs, finish=finish)
+        for task in placed:  # each language's messages together, in the order of the languages
+            for record in records[task.language]:
                 logging.getLogger(record.name).handle(record)
-            outcomes.append(outcome)
         failures = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
         if failures:
             _raise_all(failures)
@@ -167,15 +203,67 @@ def _build_in_parallel(settings: _BuildSettings, tasks: list[_LanguageTask], sta
         shutil.rmtree(parts, ignore_errors=True)
 
 
-def _run_workers(tasks: list[_LanguageTask], jobs: int) -> list[tuple[int | BaseException, list[logging.LogRecord]]]:
-    """Each task's outcome from ``jobs`` forked workers, in the order of ``tasks``.
+def _finish_parts(task: _LanguageTask) -> list[_FinishTask]:
+    """A built language's files, shared out in parts of about :data:`FINISH_PART_BYTES`; the search
+    index (the largest file, and one that is read whole) first, in a part of its own."""
+    indexes = [name for name in SEARCH_INDEXES if (task.target / name).is_file()]
+    found = [_FinishTask(task.language, task.target, tuple(indexes), search=True)]
+    part: list[str] = []
+    size = 0
+    for rel in site_files(task.target):
+        if rel in indexes:
+            continue
+        part.append(rel)
+        size += (task.target / rel).stat().st_size
+        if size >= FINISH_PART_BYTES:
+            found.append(_FinishTask(task.language, task.target, tuple(part)))
+            part, size = [], 0
+    if part:
+        found.append(_FinishTask(task.language, task.target, tuple(part)))
+    return found
 
+
+def _run_workers(
+    tasks: list[_LanguageTask], jobs: int, *, finish: bool,
+) -> tuple[list[int | BaseException], dict[str, list[logging.LogRecord]]]:
+    """Each language's outcome from ``jobs`` forked workers, in the order of ``tasks``, and what
+    each language's work logged.
+
+    Building comes first: a worker takes the next language while one is left, and otherwise a
+    part of a built language to finish (``finish``). Once a language has failed nothing more is
+    finished, but every language is still built, so that all failures are reported at once.
     A worker that dies (killed, out of memory) fails the build instead of leaving it waiting
     for ever; when the build itself is stopped, its workers are ended at once.
     """
     executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=_worker_started)
+    outcomes: dict[str, int | BaseException] = {}
+    records: dict[str, list[logging.LogRecord]] = {task.language: [] for task in tasks}
+    reports: dict[str, PassReport] = {task.language: PassReport() for task in tasks}
+    to_build = collections.deque(tasks)
+    to_finish: collections.deque[_FinishTask] = collections.deque()
+    running: dict[Future[tuple[object, list[logging.LogRecord]]], _LanguageTask | _FinishTask] = {}
     try:
-        results = list(executor.map(_build_in_worker, tasks))
+        while to_build or to_finish or running:
+            while len(running) < jobs and (to_build or to_finish):
+                task: _LanguageTask | _FinishTask = to_build.popleft() if to_build else to_finish.popleft()
+                running[executor.submit(_work_in_worker, task)] = task
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                task = running.pop(future)
+                outcome, logged = future.result()
+                records[task.language] += logged
+                if isinstance(task, _FinishTask):
+                    if isinstance(outcome, BaseException):
+                        outcomes[task.language] = outcome
+                    elif isinstance(outcome, PassReport):
+                        reports[task.language].merge(outcome)
+                    continue
+                assert isinstance(outcome, (int, BaseException))
+                outcomes[task.language] = outcome
+                if isinstance(outcome, BaseException):
+                    to_finish.clear()
+                elif finish and all(isinstance(value, int) for value in outcomes.values()):
+                    to_finish.extend(_finish_parts(task))
     except BrokenProcessPool as error:
         executor.shutdown(wait=True, cancel_futures=True)
         raise BuildFailed(
@@ -187,7 +275,10 @@ def _run_workers(tasks: list[_LanguageTask], jobs: int) -> list[tuple[int | Base
         executor.shutdown(wait=True, cancel_futures=True)
         raise
     executor.shutdown(wait=True)
-    return results
+    if finish and not any(isinstance(value, BaseException) for value in outcomes.values()):
+        for task in tasks:
+            warn_unmarked(reports[task.language])
+    return [outcomes[task.language] for task in tasks], records
 
 
 def _worker_started() -> None:
@@ -214,8 +305,9 @@ class _RecordKeeper(logging.Handler):
         self.records.append(record)
 
 
-def _build_in_worker(task: _LanguageTask) -> tuple[int | BaseException, list[logging.LogRecord]]:
-    """One language, in a worker: its page count or the exception it raised, and what it logged."""
+def _work_in_worker(task: _LanguageTask | _FinishTask) -> tuple[object, list[logging.LogRecord]]:
+    """One task, in a worker: its result (a language's page count, a part's pass report) or the
+    exception it raised, and what it logged."""
     assert _PARALLEL is not None
     keeper = _RecordKeeper()
     loggers = [logging.getLogger(name) for name in ENGINE_LOGGERS]
@@ -223,6 +315,8 @@ def _build_in_worker(task: _LanguageTask) -> tuple[int | BaseException, list[log
     for logger in loggers:
         logger.handlers[:], logger.propagate = [keeper], False
     try:
+        if isinstance(task, _FinishTask):
+            return _finish_part(task), keeper.records
         return _build_language(_PARALLEL, task), keeper.records
     except Exception as error:
         try:
@@ -233,6 +327,17 @@ def _build_in_worker(task: _LanguageTask) -> tuple[int | BaseException, list[log
     finally:
         for logger, (handlers, propagate) in zip(loggers, saved, strict=True):
             logger.handlers[:], logger.propagate = handlers, propagate
+
+
+def _finish_part(task: _FinishTask) -> PassReport:
+    """Finish and then compress one part of a language's built site, as :func:`finish_portal` and
+    :func:`precompress` do for the whole site."""
+    if task.search:
+        report = PassReport(changed=finish_search(task.site, task.language))
+    else:
+        report = finish_files(task.site, task.language, task.files)
+    precompress_files(task.site, task.files)
+    return report
 
 
 def _raise_all(failures: list[BaseException]) -> None:
@@ -278,10 +383,8 @@ def build(
                 # A temporary project is never read again: its pages go to MkDocs from memory.
                 pages = build_portal(
                     portal, staging, work, build_date=build_epoch(root), write_docs=work_dir is not None,
-                    engine=engine, jobs=jobs,
+                    engine=engine, jobs=jobs, finish=True,
                 )
-            finish_portal(staging, languages_of(portal))  # whichever engine built it: see postbuild
-            precompress(staging)
             _set_epoch_times(staging)
             swap_into_place(staging, site_dir)
         finally:

@@ -604,9 +604,11 @@ def write_atomically(target: Path, data: bytes) -> None:
 def build_language_site(portal: Portal, language: str, site_dir: Path, work_dir: Path) -> None:
     """Build the pages of one language into ``site_dir`` (at its root), as ``portal build`` does."""
     from generator.build import build_epoch, build_portal
+    from generator.postbuild import finish_site
 
     build_portal(portal, site_dir, work_dir, build_date=build_epoch(portal.root), write_docs=False,
                  only=[language])
+    finish_site(site_dir, language)  # whichever engine built it, as `portal build` does
 
 
 def export(portal: Portal, requests: list[tuple[str, str]], fmt: str, out_for: Any, *,

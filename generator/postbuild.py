@@ -65,6 +65,12 @@ class PassReport:
     """Pages without the content marks (a theme without the portal's overrides): only the
     handlers and script URLs were removed from them, not sanitized as a whole."""
 
+    def merge(self, other: PassReport) -> None:
+        """Add ``other``'s figures (another part of the same site) to this report."""
+        self.pages += other.pages
+        self.changed += other.changed
+        self.unmarked += other.unmarked
+
 
 def search_options(language: str) -> tuple[str | None, bool]:
     """The index language (a stemmer MkDocs does not know) and infix search for ``language``."""
@@ -79,12 +85,28 @@ def finish_site(site_dir: Path, language: str, *, skip: Iterable[str] = ()) -> P
     below the default one's root), left to their own pass.
     """
     skipped = tuple(f"{folder.strip('/')}/" for folder in skip)
+    files = [rel for rel in site_files(site_dir) if not rel.startswith(skipped)]
+    report = finish_files(site_dir, language, files)
+    report.changed += finish_search(site_dir, language)
+    warn_unmarked(report)
+    return report
+
+
+def site_files(site_dir: Path) -> list[str]:
+    """Every file below ``site_dir``, as sorted paths relative to it."""
+    return sorted(path.relative_to(site_dir).as_posix() for path in site_dir.rglob("*") if path.is_file())
+
+
+def finish_files(site_dir: Path, language: str, files: Iterable[str]) -> PassReport:
+    """The pass over some of a language's files (``files``: relative to ``site_dir``), the search
+    index left out: pages are finished, source maps removed, anything else left alone.
+
+    Each file is done on its own, so a site's files may be shared among processes.
+    """
     right_to_left = direction(language) == "rtl"
     report = PassReport()
-    for path in sorted(site_dir.rglob("*")):
-        rel = path.relative_to(site_dir).as_posix()
-        if rel.startswith(skipped) or not path.is_file():
-            continue
+    for rel in files:
+        path = site_dir / rel
         if path.suffix == ".map":
             path.unlink()
             report.changed.append(rel)
@@ -99,15 +121,22 @@ def finish_site(site_dir: Path, language: str, *, skip: Iterable[str] = ()) -> P
         if finished != text:
             _rewrite(path, finished)
             report.changed.append(rel)
+    return report
+
+
+def finish_search(site_dir: Path, language: str) -> list[str]:
+    """Prepare a language's search index (see :func:`finish_search_index`); the files it changed."""
     index_lang, infix = search_options(language)
-    for name in SEARCH_INDEXES:
-        index = site_dir / name
-        if index.is_file() and finish_search_index(index, language=index_lang, infix=infix):
-            report.changed.append(name)
+    return [name for name in SEARCH_INDEXES
+            if (site_dir / name).is_file()
+            and finish_search_index(site_dir / name, language=index_lang, infix=infix)]
+
+
+def warn_unmarked(report: PassReport) -> None:
+    """Say how many pages the pass could not fully sanitize (a theme without the portal's marks)."""
     if report.unmarked:
         log.warning(f"{len(report.unmarked)} page(s) without the portal's content marks (is overrides/ "
                     f"the theme's custom_dir?): only event handlers and script URLs were removed from them")
-    return report
 
 
 def finish_portal(site_dir: Path, language_codes: list[str]) -> list[PassReport]:

@@ -13,6 +13,7 @@ build for a few bytes. Without the package only ``.gz`` files are written.
 from __future__ import annotations
 
 import gzip
+from collections.abc import Iterable
 from pathlib import Path
 
 COMPRESSIBLE = frozenset({".html", ".js", ".css", ".json", ".svg", ".xml", ".txt"})
@@ -29,12 +30,20 @@ def precompress(site_dir: Path) -> int:
     """Write ``name.gz`` beside each text file of ``site_dir`` from :data:`SMALLEST` on, and
     ``name.br`` beside those from :data:`LARGE` on (when brotli is installed); returns how many
     files were compressed. The output depends only on the input."""
+    files = sorted(path.relative_to(site_dir).as_posix() for path in site_dir.rglob("*") if path.is_file())
+    return precompress_files(site_dir, files)
+
+
+def precompress_files(site_dir: Path, files: Iterable[str]) -> int:
+    """:func:`precompress` for some of a site's files (relative to ``site_dir``); each file is
+    compressed on its own, so a site's files may be shared among processes."""
     try:
         import brotli
     except ImportError:  # an optional speed-up for servers; gzip alone is complete
         brotli = None
     count = 0
-    for path in sorted(site_dir.rglob("*")):
+    for rel in files:
+        path = site_dir / rel
         if path.suffix not in COMPRESSIBLE or not path.is_file():
             continue
         gzipped = path.with_name(path.name + ".gz")

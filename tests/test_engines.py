@@ -35,6 +35,8 @@ def test_languages_built_in_parallel_give_the_site_built_one_after_the_other_byt
     sample, tmp_path, monkeypatch
 ):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    # Small parts: every language's files are finished and compressed by both workers.
+    monkeypatch.setattr("generator.build.FINISH_PART_BYTES", 64 * 1024)
     sequential, parallel = tmp_path / "sequential", tmp_path / "parallel"
     first = build(sample, sequential, jobs=1)
     second = build(sample, parallel, jobs=3)
@@ -45,6 +47,25 @@ def test_languages_built_in_parallel_give_the_site_built_one_after_the_other_byt
     assert not differing, f"differ between the two builds: {differing[:10]}"
     assert {"sw", "el", "zh", "ur"} <= {name for name in one if "/" not in name}
     assert not list(tmp_path.glob(".*")), "a staging or language folder was left behind"
+
+
+def test_a_built_language_is_shared_out_in_parts_that_hold_each_file_once(tmp_path, monkeypatch):
+    from generator.build import _finish_parts, _LanguageTask
+
+    site = tmp_path / "en"
+    (site / "search").mkdir(parents=True)
+    (site / "search/search_index.json").write_text("{}", "utf-8")
+    (site / "sitemap.xml").write_text("<urlset/>", "utf-8")
+    for number in range(40):
+        (site / f"page-{number:02}").mkdir()
+        (site / f"page-{number:02}/index.html").write_bytes(b"x" * 1000)
+    monkeypatch.setattr("generator.build.FINISH_PART_BYTES", 4000)
+    parts = _finish_parts(_LanguageTask("en", True, site))
+    assert parts[0].search and parts[0].files == ("search/search_index.json",)
+    assert all(not part.search for part in parts[1:]) and len(parts) == 1 + 11  # ten of four pages, then the sitemap
+    files = [name for part in parts for name in part.files]
+    assert sorted(files) == sorted(path.relative_to(site).as_posix() for path in site.rglob("*") if path.is_file())
+    assert len(files) == len(set(files))
 
 
 FAILING_HOOK = '''

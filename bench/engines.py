@@ -19,8 +19,8 @@ sets (RSS: shared pages counted in each). Then the ratios: parallel / sequential
 time at most 0.6 on two cores) and each engine / MkDocs.
 
 An engine that is not installed, or that fails on the content, is reported with its error and
-the run goes on. ``--overrides`` builds with another ``overrides/`` folder (for instance one
-whose templates Zensical accepts). The exit status is 0 when the parallel target holds, or with
+the run goes on. ``--overrides`` builds with another ``overrides/`` folder (the repository's
+own build on Zensical as they are). The exit status is 0 when the parallel target holds, or with
 --no-targets (the test that keeps this script from rotting runs it at a tiny scale).
 """
 

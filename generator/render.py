@@ -448,8 +448,13 @@ class Renderer:
                 f'</th>{"".join(cells)}</tr>'
             )
         totals = "".join(f"<td>{summaries[role.id].minutes}</td>" for role in roles)
+        # Kept out of the search index (Material's search and Zensical both skip an element marked
+        # data-search-exclude): the whole table would be one entry, hundreds of kilobytes at
+        # thousands of lessons, past Zensical's limit per field, and a search for a lesson or a
+        # role finds its own page anyway.
         return Markup(
-            f'<div class="portal-matrix" role="region" aria-label="{h(t("overview_title"))}" tabindex="0">\n'
+            f'<div class="portal-matrix" role="region" aria-label="{h(t("overview_title"))}" tabindex="0"'
+            " data-search-exclude>\n"
             f'<table>\n<thead><tr><th scope="col">{h(t("overview_lesson"))}</th>{head}</tr></thead>\n'
             "<tbody>\n" + "\n".join(rows) + "\n</tbody>\n"
             f'<tfoot><tr><th scope="row">{h(t("overview_total"))}</th>{totals}</tr></tfoot>\n'

@@ -88,6 +88,37 @@ def test_search_index_holds_lesson_bodies_and_playbooks(built):
     assert "playbooks/tone/" in index
 
 
+def search_entries(site: Path) -> dict[str, list[dict]]:
+    """Every language's search index entries, by index file, whichever engine wrote them
+    (MkDocs' ``search/search_index.json``: ``docs``; Zensical's ``search.json``: ``items``)."""
+    import json
+
+    found = {}
+    for index in [*site.rglob("search_index.json"), *site.rglob("search.json")]:
+        data = json.loads(index.read_text("utf-8"))
+        found[str(index.relative_to(site))] = data.get("docs") or data.get("items") or []
+    return found
+
+
+def test_search_leaves_out_the_roles_by_lessons_matrix_and_the_list_of_every_lesson(built):
+    """Both grow with the catalogue as one entry each (Zensical refuses a field over 256 KiB: the
+    matrix passed it at 500 lessons in Greek); a lesson's or a role's own page is what search finds."""
+    indexes = search_entries(built)
+    assert len(indexes) == 5
+    for index, entries in indexes.items():
+        by_location = {entry["location"]: entry for entry in entries}
+        # Each page of a lesson and of a role still has its own entry.
+        lesson = by_location["lessons/answering-fast/"]["title"]
+        assert by_location["roles/ceo/"]["title"], index
+        matrix = by_location["overview/#matrix"]
+        assert matrix["text"] and lesson not in matrix["text"], index  # its heading and intro stay
+        assert not [entry["location"] for entry in entries if "●" in entry["text"] or "○" in entry["text"]], index
+        listing = by_location["lessons/"]
+        assert listing["text"] and lesson not in listing["text"] and "<table" not in listing["text"], index
+        largest = max(len(entry["text"].encode("utf-8")) for entry in entries)
+        assert largest < 32 * 1024, index
+
+
 def test_site_requests_nothing_from_another_host(built):
     for html in built.rglob("*.html"):
         text = html.read_text("utf-8")

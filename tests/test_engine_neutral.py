@@ -5,6 +5,9 @@
 - Each language's project names its folders relative to its config.
 - Links a reader follows are Markdown links to the sources: MkDocs leaves ``href`` in raw HTML
   as written, Zensical reads it as relative to the source file.
+- Search leaves out the tables that grow with the catalogue, which Zensical refuses as one
+  search field over 256 KiB: with Zensical installed, a synthetic portal of the size whose
+  Greek roles-by-lessons matrix stopped its build builds.
 - With Zensical installed (``PORTAL_ZENSICAL``: its command, else ``zensical`` on the path),
   the sample's English site built by it has no broken link, and the generator's pass leaves
   nothing unsafe in it. The CI job for Zensical runs this file.
@@ -17,6 +20,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import jinja2
@@ -26,6 +30,8 @@ from conftest import REPO
 from jinja2 import nodes
 from site_links import check_links
 
+from generator.build import build
+from generator.engines import EngineUnavailable, zensical_command
 from generator.postbuild import finish_site
 from generator.project import prepare_project
 from generator.validate import validate
@@ -148,3 +154,44 @@ def test_search_separators_compile_with_the_unicode_flag():
     result = subprocess.run(["node", "-e", script, json.dumps(separators)], capture_output=True, text=True,
                             timeout=60, check=False)
     assert result.returncode == 0, result.stderr
+
+
+def zensical_installed() -> bool:
+    """Whether ``portal build --engine zensical`` finds Zensical (as it looks: PORTAL_ZENSICAL, PATH,
+    a ``.venv-zensical`` here)."""
+    try:
+        zensical_command(REPO)
+    except EngineUnavailable:
+        return False
+    return True
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not zensical_installed(), reason="Zensical is not installed (make setup-zensical)")
+def test_zensical_builds_a_portal_whose_matrix_passed_its_search_field_limit(tmp_path, monkeypatch):
+    """500 lessons and 50 roles in Greek: the overview's roles-by-lessons matrix, one search field
+    of 293 KB, stopped Zensical 0.0.73 ("exceeds the search index limit"). Marked out of search,
+    it stays on the page and out of the index."""
+    sys.path.insert(0, str(REPO / "bench"))
+    import synth
+
+    root = synth.generate(tmp_path / "repo", lessons=500, roles=50, seed=7)
+    sample = yaml.safe_load((REPO / "content/portal.yml").read_text("utf-8"))
+    config_path = root / "content/portal.yml"
+    config = yaml.safe_load(config_path.read_text("utf-8"))
+    config["languages"] = [language for language in sample["languages"] if language["code"] == "el"]
+    config["default_language"] = "el"
+    config_path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # the synthetic repository has no history
+
+    site = tmp_path / "site"
+    build(root, site, engine="zensical", jobs=1)
+
+    items = json.loads((site / "search.json").read_text("utf-8"))["items"]
+    by_location = {item["location"]: item for item in items}
+    lesson = by_location["lessons/lesson-00001/"]["title"]
+    assert lesson and by_location["roles/role-001/"]["title"]
+    assert lesson not in by_location["overview/#matrix"]["text"]
+    assert max(len(item["text"].encode("utf-8")) for item in items) < 64 * 1024
+    overview = (site / "overview/index.html").read_text("utf-8")
+    assert overview.count("<tr>") > 500 and lesson in overview  # the matrix is still on the page

@@ -33,7 +33,7 @@ from generator.engines import BuildFailed
 from generator.errors import ContentError
 from generator.load import CONTENT_DIR
 from generator.model import Portal
-from generator.postbuild import finish_portal
+from generator.postbuild import finish_portal, share_theme_assets
 from generator.precompress import precompress
 from generator.project import prepare_project
 from generator.scratch import scratch_dir
@@ -281,6 +281,7 @@ def build(
                     engine=engine, jobs=jobs,
                 )
             finish_portal(staging, languages_of(portal))  # whichever engine built it: see postbuild
+            share_theme_assets(staging, languages_of(portal))  # one copy of the theme, as the plugin does
             precompress(staging)
             _set_epoch_times(staging)
             swap_into_place(staging, site_dir)

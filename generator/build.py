@@ -40,6 +40,7 @@ from generator.postbuild import (
     finish_files,
     finish_portal,
     finish_search,
+    share_theme_assets,
     site_files,
     warn_unmarked,
 )
@@ -105,9 +106,14 @@ def build_portal(
         pages = sum(_build_language(settings, task) for task in tasks)
         if finish:
             finish_portal(staging, codes)  # whichever engine built it: see postbuild
+            share_theme_assets(staging, codes)  # one copy of the theme, as the plugin does
             precompress(staging)
         return pages
-    return _build_in_parallel(settings, tasks, staging, jobs, finish=finish)
+    pages = _build_in_parallel(settings, tasks, staging, jobs, finish=finish)
+    # Each language was finished and compressed in its workers; only now are they all in one site.
+    if finish and share_theme_assets(staging, codes):
+        precompress(staging)  # the pages it pointed at the shared theme (it removed their old copies)
+    return pages
 
 
 @dataclasses.dataclass(frozen=True)

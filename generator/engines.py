@@ -301,12 +301,17 @@ def run_zensical(project: Project, target: Path, language: str, *, root: Path, b
                                 timeout=ZENSICAL_TIMEOUT_S, check=False)
     except (OSError, subprocess.SubprocessError) as error:
         raise BuildFailed(f"Zensical failed for language '{language}': {error}") from error
-    said = [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
+    said = [line for line in _ANSI.sub("", result.stdout + result.stderr).splitlines() if line.strip()]
     if result.returncode != 0 or not output.is_dir():
+        from generator.postbuild import locate_warnings
+
         last = said[-1] if said else f"exit status {result.returncode}"
-        raise BuildFailed(f"Zensical failed for language '{language}': {_locate_template(last, root)}", said)
+        warnings = locate_warnings(zensical_warnings(said), project.files, root)
+        raise BuildFailed(f"Zensical failed for language '{language}': {_locate_template(last, root)}", warnings)
     for line in said:
         log.debug("zensical (%s): %s", language, line)
+    if build_date is not None:
+        date_sitemap(output, build_date)
     if target.exists():
         target.rmdir()  # empty: the staging folder, made before the build
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -314,6 +319,104 @@ def run_zensical(project: Project, target: Path, language: str, *, root: Path, b
 
 
 _ZENSICAL_TEMPLATE = re.compile(r"\(in ([\w./-]+\.html):(\d+)\)")
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+"""Zensical colours its report whatever the terminal (``NO_COLOR`` included)."""
+_ZENSICAL_WARNING = re.compile(r"^Warning: (?P<message>.+)$")
+_ZENSICAL_PLACE = re.compile(r"^\s*╭─\[ (?P<doc>.+?):(?P<line>\d+):(?P<col>\d+) \]\s*$")
+_ZENSICAL_SHOWN = re.compile(r"^\s*(?P<line>\d+) │ ?(?P<text>.*)$")
+_ZENSICAL_AS_MKDOCS = {
+    "page does not exist": "a link '{link}', but the target is not found among documentation files",
+    "anchor does not exist": "a link '{link}', but there is no such anchor on this page",
+}
+"""Zensical's words for a broken link, as MkDocs says them, which :mod:`generator.buildlog` locates."""
+
+
+def zensical_warnings(said: list[str]) -> list[str]:
+    """Zensical's report (without colours) with each warning about a page as one line, in MkDocs' words.
+
+    Zensical draws each warning as a box: ``Warning: page does not exist``, then
+    ``╭─[ roles/x.md:15:18 ]`` and the page's line with the link marked. That becomes
+    ``Doc file 'roles/x.md' contains a link '../lessons/y.md', but ...``, the form
+    :func:`generator.postbuild.locate_warnings` points at the content file; a warning of another
+    kind becomes ``roles/x.md:15:18: message``. The other lines stay as they were.
+    """
+    out: list[str] = []
+    index = 0
+    while index < len(said):
+        warning = _ZENSICAL_WARNING.match(said[index])
+        place = _ZENSICAL_PLACE.match(said[index + 1]) if warning and index + 1 < len(said) else None
+        if warning is None or place is None:
+            out.append(said[index])
+            index += 1
+            continue
+        message, doc = warning.group("message").strip(), place.group("doc")
+        end = index + 2
+        shown = ""
+        while end < len(said) and not said[end].lstrip().startswith(("─", "Warning:")):
+            found = _ZENSICAL_SHOWN.match(said[end])
+            if found and found.group("line") == place.group("line") and not shown:
+                shown = found.group("text")
+            end += 1
+        end += 1  # the box's last line
+        link = _link_at(shown, int(place.group("col")) - 1)
+        template = _ZENSICAL_AS_MKDOCS.get(message)
+        if template and link:
+            if message == "anchor does not exist" and not link.startswith("#"):
+                page, _, anchor = link.partition("#")
+                text = f"a link '{link}', but the doc '{page}' does not contain an anchor '#{anchor}'"
+            else:
+                text = template.format(link=link)
+            out.append(f"Doc file '{doc}' contains {text}")
+        else:
+            out.append(f"{doc}:{place.group('line')}:{place.group('col')}: {message}")
+        index = end
+    return out
+
+
+def _link_at(line: str, column: int) -> str:
+    """The link target Zensical marks at ``column`` of ``line`` (for a missing anchor it marks the
+    ``#anchor`` part only: the target then starts back at the ``(`` or quote before it)."""
+    if not 0 <= column < len(line):
+        return ""
+    start = column
+    while start > 0 and line[start - 1] not in _LINK_EDGES:
+        start -= 1
+    end = column
+    while end < len(line) and line[end] not in _LINK_EDGES:
+        end += 1
+    return line[start:end]
+
+
+_LINK_EDGES = frozenset("()[] \t\"'<>")
+
+
+_LASTMOD = re.compile(r"^(?P<indent>[ \t]*)(?P<loc><loc>[^<]*</loc>)(?![ \t]*\n?[ \t]*<lastmod>)", re.MULTILINE)
+
+
+def date_sitemap(site: Path, build_date: int) -> None:
+    """Give each page of Zensical's sitemap the build date, as MkDocs does, and its gzip copy.
+
+    Zensical writes no ``<lastmod>`` and no ``sitemap.xml.gz``; MkDocs writes both from the
+    build date (``SOURCE_DATE_EPOCH``, else the last commit to ``content/``), the gzip copy
+    stamped with the start of that day. Written here the same way, two builds of the same
+    content give the same bytes on either engine.
+    """
+    import datetime as dt
+    import gzip
+
+    sitemap = site / "sitemap.xml"
+    if not sitemap.is_file():
+        return
+    day = dt.datetime.fromtimestamp(build_date, dt.UTC).date()
+    text = sitemap.read_text("utf-8")
+    dated = _LASTMOD.sub(lambda found: f"{found.group('indent')}{found.group('loc')}\n"
+                                       f"{found.group('indent')}<lastmod>{day.isoformat()}</lastmod>", text)
+    if dated != text:
+        sitemap.write_text(dated, "utf-8")
+    stamp = int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
+    with sitemap.with_name("sitemap.xml.gz").open("wb") as file, \
+            gzip.GzipFile(fileobj=file, filename="sitemap.xml", mode="wb", mtime=stamp) as compressed:
+        compressed.write(dated.encode("utf-8"))
 
 
 def _locate_template(message: str, root: Path) -> str:

@@ -360,3 +360,63 @@ def _front_matter_source(text: str | bytes) -> str | None:
         return None
     source = meta.get("portal_source") if isinstance(meta, dict) else None
     return source if isinstance(source, str) else None
+
+
+SHARED_THEME_FILES = ("assets/javascripts/", "assets/stylesheets/", "assets/images/favicon.png")
+"""The theme's files that are the same in every language's site (as ``generator.plugin.SHARED_THEME_ASSETS``)."""
+_THEME_URL = re.compile(r"""(?<=["'(])(?:\./|(?:\.\./)+)?assets/(?:javascripts/|stylesheets/|images/favicon\.png)""")
+
+
+def share_theme_assets(site_dir: Path, language_codes: list[str]) -> list[str]:
+    """Let the languages below the first one use its copy of the theme; returns those that now do.
+
+    On MkDocs the plugin's ``theme_assets`` option does this while building; an engine without
+    plugins (Zensical) gives every language its own copy of the theme's scripts and styles,
+    about a megabyte each. Where a language's copy is byte for byte the first language's, its
+    pages' relative links to it are pointed one folder up and the copy is removed; a language
+    whose copy differs in any file (another theme version, say) keeps it whole.
+    """
+    shared: list[str] = []
+    for language in language_codes[1:]:
+        site = site_dir / language
+        own = [path for path in sorted(site.rglob("*")) if path.is_file()
+               and path.relative_to(site).as_posix().startswith(SHARED_THEME_FILES)]
+        if not own:
+            continue  # none to share: the plugin left them out already
+        if any(_differs(path, site_dir / path.relative_to(site)) for path in own):
+            log.debug(f"{language}: its copy of the theme differs from the first language's, kept")
+            continue
+        for page in sorted(site.rglob("*.html")):
+            text = page.read_text("utf-8")
+            pointed = _point_up(text, page.parent.relative_to(site).as_posix())
+            if pointed != text:
+                _rewrite(page, pointed)
+        for path in own:
+            path.unlink()
+        for folder in sorted({path.parent for path in own}, key=lambda folder: len(folder.parts), reverse=True):
+            while folder != site and folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+                folder = folder.parent
+        shared.append(language)
+    return shared
+
+
+def _differs(path: Path, other: Path) -> bool:
+    return not other.is_file() or other.read_bytes() != path.read_bytes()
+
+
+def _point_up(html: str, folder: str) -> str:
+    """``html`` (a page in ``folder`` of a language's site) with its relative links to the language's
+    own theme files pointed at the same files in the site one folder up."""
+    import posixpath
+
+    depth = 0 if folder in ("", ".") else folder.count("/") + 1
+
+    def up(match: re.Match[str]) -> str:
+        url = match.group()
+        resolved = posixpath.normpath(posixpath.join(folder, url)) + ("/" if url.endswith("/") else "")
+        if not resolved.startswith(SHARED_THEME_FILES):
+            return url  # not this language's own copy (a link that leaves the language already)
+        return "../" * (depth + 1) + resolved
+
+    return _THEME_URL.sub(up, html)

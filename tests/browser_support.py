@@ -44,6 +44,14 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
+    def end_headers(self) -> None:
+        # A test that rebuilds the site while it serves must see the new pages. With
+        # SOURCE_DATE_EPOCH set every built file has that old date, so without this Chromium
+        # keeps a page it was given as fresh for months (its guess from Last-Modified) and a
+        # revalidation answers 304: the rebuilt file has the same date.
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
 
 @contextmanager
 def serve(site: Path, handler_class: type[http.server.SimpleHTTPRequestHandler] = _QuietHandler) -> Iterator[str]:

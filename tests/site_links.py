@@ -98,6 +98,48 @@ def check_links(site: Path, *, ignore: tuple[str, ...] = (), tags: tuple[str, ..
     return report
 
 
+class _Navigation(HTMLParser):
+    """The links of the theme's main navigation (``nav.md-nav--primary``, nested lists included)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0  # open <nav> elements, counted from the primary one
+        self.links: list[tuple[str, str]] = []
+        self._href: str | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "nav" and (self.depth or "md-nav--primary" in (dict(attrs).get("class") or "").split()):
+            self.depth += 1
+        elif tag == "a" and self.depth:
+            self._href, self._text = dict(attrs).get("href") or "", []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "nav" and self.depth:
+            self.depth -= 1
+        elif tag == "a" and self._href is not None:
+            self.links.append((self._href, " ".join("".join(self._text).split())))
+            self._href = None
+
+    def handle_data(self, data: str) -> None:
+        if self._href is not None:
+            self._text.append(data)
+
+
+def navigation(site: Path, page: str = "index.html") -> list[tuple[str, str]]:
+    """``(address, text)`` of each link in the main navigation of ``page``, as a browser reads them.
+
+    The address is the target relative to the site's root (``./share/`` and ``share/`` on the
+    home page are both ``share/``; entities are decoded), so engines that spell the same
+    link differently give the same list. Links with a scheme are kept as written.
+    """
+    parser = _Navigation()
+    parser.feed((site / page).read_text("utf-8"))
+    base = posixpath.join("/", posixpath.dirname(page), "")  # a page's links are relative to its folder
+    return [(url if _SCHEME.match(url) else urllib.parse.urljoin(base, url).lstrip("/"), text)
+            for url, text in parser.links]
+
+
 def main(argv: list[str]) -> int:
     args, ignore = [], []
     iterator = iter(argv)

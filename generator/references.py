@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import typing
 import unicodedata
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import Any
 
 from pydantic import BaseModel
@@ -149,3 +149,37 @@ def refers_to(model: type[BaseModel], name: str) -> str | None:
             return marker.folder  # type: ignore[no-any-return]
     return None
 
+
+
+def cycles(ids: Collection[str], refers: Callable[[str], Sequence[str]]) -> Iterator[tuple[str, int, list[str]]]:
+    """Each loop of references among ``ids`` once, as (the id whose reference closes it, that
+    reference's index in ``refers(id)``, the loop from its first id back to it).
+
+    ``refers(id)`` lists the ids that ``id`` names, in the order it names them; names outside
+    ``ids`` (reported elsewhere) are passed over. A reference to itself is a loop of two:
+    ``[id, id]``. The ids are walked in sorted order, so the same content reports the same places.
+    """
+    state: dict[str, int] = {}  # 1: on the current trail; 2: done
+    reported: set[frozenset[str]] = set()
+    found: list[tuple[str, int, list[str]]] = []
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = 1
+        trail.append(node)
+        for index, target in enumerate(refers(node)):
+            if target not in ids:
+                continue
+            if state.get(target) == 1:
+                loop = [*trail[trail.index(target):], target]
+                if frozenset(loop) not in reported:
+                    reported.add(frozenset(loop))
+                    found.append((node, index, loop))
+            elif target not in state:
+                visit(target, trail)
+        trail.pop()
+        state[node] = 2
+
+    for start in sorted(ids):
+        if start not in state:
+            visit(start, [])
+    yield from found

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from generator import schema
 from generator.errors import Problems, Severity
-from generator.references import unreadable_source
+from generator.references import cycles, unreadable_source
 from generator.shape import closest
 
 if TYPE_CHECKING:
@@ -263,32 +263,13 @@ def _check_redundant_paths(portal: Portal, role: Item[schema.Role], problems: Pr
 
 def _check_inclusion_cycles(portal: Portal, problems: Problems) -> None:
     """Report each cycle of inclusions once, with the whole loop, at the entry that closes it."""
-    state: dict[str, int] = {}
-    reported: set[frozenset[str]] = set()
-
-    def visit(role_id: str, trail: list[str]) -> None:
-        state[role_id] = 1
-        trail.append(role_id)
+    for role_id, index, loop in cycles(portal.roles, lambda node: portal.roles[node].data.includes):
+        if len(loop) == 2:
+            continue  # a role including itself: reported above
         role = portal.roles[role_id]
-        for index, nxt in enumerate(role.data.includes):
-            if nxt not in portal.roles or nxt == role_id:
-                continue  # reported above
-            if state.get(nxt) == 1:
-                cycle = [*trail[trail.index(nxt):], nxt]
-                key = frozenset(cycle)
-                if key not in reported:
-                    reported.add(key)
-                    line, col = role.value_at("includes", index)
-                    problems.add(role.source, line, col, "role inclusions form a cycle: " + " -> ".join(cycle),
-                                 hint="remove one of these `includes` entries")
-            elif state.get(nxt) is None:
-                visit(nxt, trail)
-        trail.pop()
-        state[role_id] = 2
-
-    for role_id in sorted(portal.roles):
-        if role_id not in state:
-            visit(role_id, [])
+        line, col = role.value_at("includes", index)
+        problems.add(role.source, line, col, "role inclusions form a cycle: " + " -> ".join(loop),
+                     hint="remove one of these `includes` entries")
 
 
 def check_refreshers(portal: Portal, problems: Problems) -> None:

@@ -10,7 +10,7 @@ from generator.kinds.base import ContentKind, DiffWording
 from generator.links import check_lesson_body
 from generator.model import Item, Portal
 from generator.phrases import Msg, plural
-from generator.references import unreadable_source
+from generator.references import cycles, unreadable_source
 from generator.shape import closest
 
 
@@ -51,34 +51,12 @@ def check_lessons(portal: Portal, problems: Problems) -> None:
 
 def _check_prerequisite_cycles(portal: Portal, problems: Problems) -> None:
     """Report each cycle of prerequisites once, with the whole loop."""
-    state: dict[str, int] = {}
-    reported: set[frozenset[str]] = set()
-
-    def visit(node: str, trail: list[str]) -> None:
-        state[node] = 1
-        trail.append(node)
-        for i, nxt in enumerate(portal.lessons[node].data.prerequisites):
-            if nxt not in portal.lessons:
-                continue
-            if state.get(nxt) == 1:
-                cycle = [*trail[trail.index(nxt):], nxt]
-                key = frozenset(cycle)
-                if key not in reported:
-                    reported.add(key)
-                    lesson = portal.lessons[node]
-                    line, col = lesson.value_at("prerequisites", i)
-                    loop = " -> ".join(cycle)
-                    message = ("a lesson cannot be its own prerequisite" if len(cycle) == 2
-                               else f"prerequisites form a cycle: {loop}")
-                    problems.add(lesson.source, line, col, message, hint="remove one prerequisite in the loop")
-            elif state.get(nxt) is None:
-                visit(nxt, trail)
-        trail.pop()
-        state[node] = 2
-
-    for lesson_id in sorted(portal.lessons):
-        if lesson_id not in state:
-            visit(lesson_id, [])
+    for lesson_id, index, loop in cycles(portal.lessons, lambda node: portal.lessons[node].data.prerequisites):
+        lesson = portal.lessons[lesson_id]
+        line, col = lesson.value_at("prerequisites", index)
+        message = ("a lesson cannot be its own prerequisite" if len(loop) == 2
+                   else f"prerequisites form a cycle: {' -> '.join(loop)}")
+        problems.add(lesson.source, line, col, message, hint="remove one prerequisite in the loop")
 
 
 def summary(lesson: Item[Any]) -> Any:
